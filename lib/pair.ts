@@ -1,0 +1,112 @@
+/**
+ * Connected TCP pairs on loopback through Deno's own API, and a way to turn
+ * a Deno call's outcome into an observation string.
+ *
+ * @module
+ */
+
+import type { Tuple } from "./socket_state.ts";
+import { TIMED_OUT, within } from "./within.ts";
+
+/** A connected client/server pair; disposing closes whatever is still open. */
+export interface TcpPair extends AsyncDisposable {
+  /** The end that called `Deno.connect`. */
+  client: Deno.TcpConn;
+  /** The end `accept()` returned. */
+  server: Deno.TcpConn;
+  /** The client's 4-tuple (local = client). */
+  clientTuple: Tuple;
+  /** The server's 4-tuple (local = server). */
+  serverTuple: Tuple;
+  /** How long `Deno.connect` took (ms): one handshake round trip plus overhead. */
+  connectMs: number;
+}
+
+/** Closes a resource that may already be closed. */
+export function closeQuietly(resource: { close(): void }): void {
+  try {
+    resource.close();
+  } catch (e) {
+    if (!(e instanceof Deno.errors.BadResource)) throw e;
+  }
+}
+
+/**
+ * Listens on `hostname` port 0, connects, accepts, closes the listener, and
+ * returns both ends.
+ *
+ * @example
+ * ```ts ignore
+ * import { tcpPair } from "./pair.ts";
+ * await using pair = await tcpPair("127.0.0.1");
+ * pair.client.close();
+ * const n = await pair.server.read(new Uint8Array(8)); // null: the FIN
+ * ```
+ */
+export async function tcpPair(hostname = "127.0.0.1"): Promise<TcpPair> {
+  const listener = Deno.listen({ hostname, port: 0, transport: "tcp" });
+  try {
+    const accepted = listener.accept();
+    const started = performance.now();
+    let client: Deno.TcpConn;
+    try {
+      client = await Deno.connect({ hostname, port: listener.addr.port });
+    } catch (e) {
+      accepted.catch(() => {});
+      throw e;
+    }
+    const connectMs = performance.now() - started;
+    const server = await accepted;
+    const tuple = (conn: Deno.TcpConn): Tuple => ({
+      local: { address: conn.localAddr.hostname, port: conn.localAddr.port },
+      remote: { address: conn.remoteAddr.hostname, port: conn.remoteAddr.port },
+    });
+    return {
+      client,
+      server,
+      clientTuple: tuple(client),
+      serverTuple: tuple(server),
+      connectMs,
+      [Symbol.asyncDispose]() {
+        closeQuietly(client);
+        closeQuietly(server);
+        return Promise.resolve();
+      },
+    };
+  } finally {
+    listener.close();
+  }
+}
+
+/**
+ * Settles a Deno I/O promise within `timeoutMs` and describes the outcome
+ * the way expectations are written: the resolved value (`"3"`, `"null"`),
+ * `"BrokenPipe EPIPE"` for a rejection (class and `code`), or
+ * `"pending after N ms"` when it did not settle.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { outcome } from "./pair.ts";
+ * assertEquals((await outcome(Promise.resolve(null), 100)).text, "null");
+ * ```
+ */
+export async function outcome(
+  work: Promise<unknown>,
+  timeoutMs: number,
+): Promise<{ text: string; ms: number; error?: unknown }> {
+  const started = performance.now();
+  const settled = await within(
+    work.then((value) => ({ value }), (error) => ({ error })),
+    timeoutMs,
+  );
+  const ms = performance.now() - started;
+  if (settled === TIMED_OUT) {
+    return { text: `pending after ${timeoutMs} ms`, ms };
+  }
+  if ("error" in settled) {
+    const e = settled.error as Error & { code?: string };
+    return { text: e.code ? `${e.name} ${e.code}` : e.name, ms, error: e };
+  }
+  return { text: String(settled.value), ms };
+}

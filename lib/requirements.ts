@@ -1,0 +1,67 @@
+/**
+ * What a case needs from the machine, checked before it runs, so a case that
+ * cannot run here is registered as ignored and reported as skipped with the
+ * reason, never as passed.
+ *
+ * @module
+ */
+
+import { ensureHelper } from "./helper_build.ts";
+import { currentPlatform } from "./platform.ts";
+
+/** Something a case can need. */
+export type Requirement = "helper" | "ipv6" | "linux" | "posix";
+
+async function ipv6Reason(): Promise<string | undefined> {
+  try {
+    const listener = Deno.listen({ hostname: "::1", port: 0 });
+    listener.close();
+    return undefined;
+  } catch (e) {
+    return `IPv6 loopback unavailable: ${(e as Error).message}`;
+  }
+}
+
+const checks: Record<Requirement, () => Promise<string | undefined>> = {
+  helper: async () => {
+    const h = await ensureHelper();
+    return h.available ? undefined : h.reason;
+  },
+  ipv6: ipv6Reason,
+  linux: () =>
+    Promise.resolve(
+      currentPlatform().os === "linux"
+        ? undefined
+        : `Linux only; this is ${currentPlatform().os}`,
+    ),
+  posix: () =>
+    Promise.resolve(
+      currentPlatform().os === "windows"
+        ? "needs a POSIX system; this is windows"
+        : undefined,
+    ),
+};
+
+const memo = new Map<Requirement, Promise<string | undefined>>();
+
+/**
+ * Returns why the requirements are not met here, or `undefined` when they
+ * are. Each requirement is checked once per process.
+ *
+ * @example
+ * ```ts ignore
+ * import { missingRequirement } from "./requirements.ts";
+ * const why = await missingRequirement(["helper"]);
+ * if (why) console.log(`skipped: ${why}`);
+ * ```
+ */
+export async function missingRequirement(
+  needs: readonly Requirement[],
+): Promise<string | undefined> {
+  for (const need of needs) {
+    if (!memo.has(need)) memo.set(need, checks[need]());
+    const why = await memo.get(need);
+    if (why) return why;
+  }
+  return undefined;
+}

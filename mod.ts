@@ -1,0 +1,43 @@
+/**
+ * closewait: a conformance kit for what a kernel and a runtime do when a TCP
+ * connection is torn down.
+ *
+ * Cases (in `cases/`) are built from these pieces: the C helper and its
+ * driver for raw system calls, Deno TCP pairs, the socket-state probe,
+ * expectations as data, RST timing, and the result records reports are
+ * made from.
+ *
+ * @example A case at the syscall layer
+ * ```ts ignore
+ * import { brief, conformanceCase } from "./mod.ts";
+ * await conformanceCase({
+ *   id: "tcp-write-after-peer-close",
+ *   layer: "syscall",
+ *   summary: "The first write after the peer's close() succeeds.",
+ *   needs: ["helper"],
+ *   async fn(s) {
+ *     await using h = await s.helper("helper");
+ *     const listener = await h.listen("127.0.0.1");
+ *     const client = await h.connect(listener.local);
+ *     const server = await h.accept(listener.fd);
+ *     await h.expectOk(`close ${client.fd}`);
+ *     s.check("server write() #1", brief(await h.run(`write ${server.fd} 123`)));
+ *   },
+ * });
+ * ```
+ *
+ * @module
+ */
+
+export * from "./lib/platform.ts";
+export * from "./lib/helper_protocol.ts";
+export * from "./lib/helper_build.ts";
+export * from "./lib/helper.ts";
+export * from "./lib/pair.ts";
+export * from "./lib/socket_state.ts";
+export * from "./lib/expectations.ts";
+export * from "./lib/requirements.ts";
+export * from "./lib/result.ts";
+export * from "./lib/scenario.ts";
+export * from "./lib/timing.ts";
+export * from "./lib/within.ts";
