@@ -38,6 +38,7 @@ export * from "./lib/socket_state.ts";
 export * from "./lib/expectations.ts";
 export * from "./lib/requirements.ts";
 export * from "./lib/result.ts";
+export * from "./lib/segment.ts";
 export * from "./lib/scenario.ts";
 export * from "./lib/timing.ts";
 export * from "./lib/within.ts";

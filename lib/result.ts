@@ -8,6 +8,7 @@
 
 import type { Layer } from "./expectations.ts";
 import type { Platform } from "./platform.ts";
+import type { Trace } from "./segment.ts";
 
 /** Outcome of a step or a case. */
 export type Status =
@@ -65,6 +66,8 @@ export interface CaseResult {
   platform: Platform;
   /** Wall time of the case in ms. */
   durationMs: number;
+  /** The segments captured on the wire (wire layer only). */
+  trace?: Trace;
 }
 
 /** Prefix of a result line on a test process's stdout. */

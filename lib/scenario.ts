@@ -27,6 +27,7 @@ import {
   type Timing,
   worstStatus,
 } from "./result.ts";
+import type { Trace } from "./segment.ts";
 import { TIMED_OUT, within } from "./within.ts";
 import { type TcpState, type Tuple, waitForState } from "./socket_state.ts";
 
@@ -48,6 +49,8 @@ export class Scenario {
   readonly steps: StepResult[] = [];
   /** Figures recorded so far. */
   readonly timings: Timing[] = [];
+  /** Wire evidence, set by wire-layer cases; it goes into the result. */
+  trace?: Trace;
   readonly #helpers: Helper[] = [];
 
   /** Creates a scenario for one case at one layer on one platform. */
@@ -242,6 +245,7 @@ export async function conformanceCase(def: CaseDefinition): Promise<void> {
         steps: s.steps,
         timings: s.timings,
         durationMs: Math.round(performance.now() - started),
+        trace: s.trace,
       };
       if (error) {
         const message = error instanceof Error ? error.message : String(error);
