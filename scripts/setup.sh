@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what closewait needs on a fresh machine: gcc for the C helper and
+# tcpdump for the wire layer (Debian/Ubuntu, as root, only if missing), then
+# the pinned Deno binary from npm (package.json / package-lock.json).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
+command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
+if ((${#missing[@]})); then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing ${missing[*]} with apt-get" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: ${missing[*]} missing and not installable here (needs root and apt-get);" \
+      "the cases that need them will be reported as skipped" >&2
+  fi
+fi
+
+# npm ci only when the pinned Deno is not installed yet (it would also wipe
+# node_modules/.cache, where the helper binary is cached).
+pinned=$(node -p 'require("./package.json").devDependencies.deno')
+installed=$(node -p 'try { require("./node_modules/deno/package.json").version } catch { "" }')
+if [ ! -x node_modules/.bin/deno ] || [ "$pinned" != "$installed" ]; then
+  npm ci --no-audit --no-fund --loglevel=error >&2
+fi
