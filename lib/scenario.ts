@@ -13,12 +13,15 @@
 
 import {
   describeExpected,
+  type Expectation,
   expectationFor,
+  EXPECTATIONS,
   type Layer,
   matches,
+  type PlatformTable,
 } from "./expectations.ts";
 import { Helper, type HelperOptions } from "./helper.ts";
-import { currentPlatform, type Platform } from "./platform.ts";
+import { currentPlatform, type OsName, type Platform } from "./platform.ts";
 import { missingRequirement, type Requirement } from "./requirements.ts";
 import {
   type CaseResult,
@@ -58,7 +61,18 @@ export class Scenario {
     readonly id: string,
     readonly layer: Layer,
     readonly platform: Platform = currentPlatform(),
+    readonly tables: Partial<Record<OsName, PlatformTable>> = EXPECTATIONS,
   ) {}
+
+  #expectation(step: string): Expectation | undefined {
+    return expectationFor(
+      this.platform,
+      this.id,
+      this.layer,
+      step,
+      this.tables,
+    );
+  }
 
   /** `tcp-write-after-peer-close [syscall]`. */
   get title(): string {
@@ -70,7 +84,7 @@ export class Scenario {
    * and records it. Throws {@linkcode ExpectationFailure} on a mismatch.
    */
   check(step: string, observed: string, detail?: string): void {
-    const e = expectationFor(this.platform, this.id, this.layer, step);
+    const e = this.#expectation(step);
     const result: StepResult = { step, observed, detail, status: "passed" };
     this.steps.push(result);
     if (!e) {
@@ -84,7 +98,8 @@ export class Scenario {
       result.issue = e.knownDeviation.issue;
       return;
     }
-    if (matches(e, observed)) {
+    const fixed = e.knownDeviation !== undefined && matches(e, observed);
+    if (matches(e, observed) && !fixed) {
       result.status = "passed";
       return;
     }
@@ -94,7 +109,14 @@ export class Scenario {
       `  expected: ${result.expected}`,
       `  observed: ${observed}${detail ? `  (${detail})` : ""}`,
     ];
-    if (e.knownDeviation) {
+    if (fixed) {
+      lines.push(
+        `  expectation outdated: the known deviation (${
+          e.knownDeviation!.observed
+        }, ${e.knownDeviation!.issue})` +
+          ` no longer reproduces; remove it from the expectation data`,
+      );
+    } else if (e.knownDeviation) {
       lines.push(
         `  known deviation recorded: ${e.knownDeviation.observed} (${e.knownDeviation.issue});` +
           ` neither it nor the expectation was observed`,
@@ -114,7 +136,7 @@ export class Scenario {
    * so a single reading would race; this never sleeps a fixed time.
    */
   async checkState(step: string, tuple: Tuple): Promise<TcpState> {
-    const e = expectationFor(this.platform, this.id, this.layer, step);
+    const e = this.#expectation(step);
     const want =
       (e
         ? (typeof e.expect === "string" ? [e.expect] : e.expect)
