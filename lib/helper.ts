@@ -15,9 +15,11 @@ import {
   type Answer,
   brief,
   diedAnswer,
+  elapsedUs,
   type ExitStatus,
   parseAnswer,
 } from "./helper_protocol.ts";
+import type { Tuple } from "./socket_state.ts";
 import { TIMED_OUT, within } from "./within.ts";
 
 /** Raised when the helper cannot do what a case asked of it. */
@@ -70,6 +72,20 @@ export interface HelperSocket {
   peer?: Endpoint;
   /** The answer that created it (timestamps included). */
   answer: Answer;
+}
+
+/** Both ends of a connection held by one helper. */
+export interface HelperPair {
+  /** The end that called connect(). */
+  client: HelperSocket;
+  /** The end accept() returned. */
+  server: HelperSocket;
+  /** The client's 4-tuple, for the state probe. */
+  clientTuple: Tuple;
+  /** The server's 4-tuple, for the state probe. */
+  serverTuple: Tuple;
+  /** connect()'s duration in µs: one loopback round trip plus overhead. */
+  handshakeUs: number;
 }
 
 /** Parses `127.0.0.1:80` or `[::1]:80`. */
@@ -266,6 +282,26 @@ export class Helper implements AsyncDisposable {
     return this.#socket(
       await this.expectOk(`accept ${listenFd} ${this.#timeoutMs}`),
     );
+  }
+
+  /**
+   * Opens a connected pair inside this helper, like the seed's
+   * single-threaded program: listen on `address` port 0, connect, accept.
+   * The listener is closed again; `handshakeUs` is connect()'s duration,
+   * one loopback round trip plus the call's own cost.
+   */
+  async pair(address = "127.0.0.1"): Promise<HelperPair> {
+    const listener = await this.listen(address);
+    const client = await this.connect(listener.local);
+    const server = await this.accept(listener.fd);
+    await this.expectOk(`close ${listener.fd}`);
+    return {
+      client,
+      server,
+      clientTuple: { local: client.local, remote: server.local },
+      serverTuple: { local: server.local, remote: client.local },
+      handshakeUs: elapsedUs(client.answer.t0, client.answer.t1),
+    };
   }
 
   /** The kernel's TCP state of a descriptor (`tcp-info`), e.g. `CLOSE_WAIT`. */

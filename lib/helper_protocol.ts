@@ -141,6 +141,25 @@ export function brief(answer: Answer): string {
   }
 }
 
+/**
+ * Like {@linkcode brief}, but a read that returned data also shows it:
+ * `5 "hello"` (the first bytes the helper reports, as text).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { briefRead, parseAnswer } from "./helper_protocol.ts";
+ * const a = parseAnswer("read 5 16", "ok ret=5 t0=1 t1=2 hex=68656c6c6f");
+ * assertEquals(briefRead(a), '5 "hello"');
+ * ```
+ */
+export function briefRead(answer: Answer): string {
+  const hex = answer.fields.hex;
+  if (answer.kind !== "ok" || answer.ret <= 0 || !hex) return brief(answer);
+  const bytes = new Uint8Array(hex.match(/../g)!.map((b) => parseInt(b, 16)));
+  return `${answer.ret} ${JSON.stringify(new TextDecoder().decode(bytes))}`;
+}
+
 /** `"killed by SIGPIPE"` or `"exited 0"`. */
 export function describeExit(exit: ExitStatus): string {
   return exit.signal ? `killed by ${exit.signal}` : `exited ${exit.code}`;

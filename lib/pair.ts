@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Helper, HelperSocket } from "./helper.ts";
 import type { Tuple } from "./socket_state.ts";
 import { TIMED_OUT, within } from "./within.ts";
 
@@ -76,6 +77,89 @@ export async function tcpPair(hostname = "127.0.0.1"): Promise<TcpPair> {
   } finally {
     listener.close();
   }
+}
+
+/** A helper-held client connected to a Deno server connection. */
+export interface HelperClientPair extends AsyncDisposable {
+  /** The helper's end (it called connect()). */
+  client: HelperSocket;
+  /** Deno's end (`Deno.Listener.accept()`). */
+  server: Deno.TcpConn;
+  /** The client's 4-tuple. */
+  clientTuple: Tuple;
+  /** The server's 4-tuple. */
+  serverTuple: Tuple;
+}
+
+/**
+ * Connects a C-helper client to a Deno server: for the cases where the peer
+ * must do what Deno's API cannot (SO_LINGER, exit with unread data) and Deno
+ * is the side under observation.
+ *
+ * @example
+ * ```ts ignore
+ * import { Helper, helperClientPair } from "../mod.ts";
+ * await using h = await Helper.start();
+ * await using pair = await helperClientPair(h, "127.0.0.1");
+ * await h.expectOk(`linger ${pair.client.fd} 1 0`);
+ * ```
+ */
+export async function helperClientPair(
+  helper: Helper,
+  hostname = "127.0.0.1",
+): Promise<HelperClientPair> {
+  const listener = Deno.listen({ hostname, port: 0, transport: "tcp" });
+  try {
+    const accepted = listener.accept();
+    let client: HelperSocket;
+    try {
+      client = await helper.connect({
+        address: hostname,
+        port: listener.addr.port,
+      });
+    } catch (e) {
+      accepted.catch(() => {});
+      throw e;
+    }
+    const server = await accepted;
+    const serverTuple: Tuple = {
+      local: {
+        address: server.localAddr.hostname,
+        port: server.localAddr.port,
+      },
+      remote: {
+        address: server.remoteAddr.hostname,
+        port: server.remoteAddr.port,
+      },
+    };
+    return {
+      client,
+      server,
+      serverTuple,
+      clientTuple: { local: serverTuple.remote, remote: serverTuple.local },
+      [Symbol.asyncDispose]() {
+        closeQuietly(server);
+        return Promise.resolve();
+      },
+    };
+  } finally {
+    listener.close();
+  }
+}
+
+/**
+ * One `conn.read()` described like a helper read: `5 "hello"` for data,
+ * `"null"` at EOF, `"ConnectionReset ECONNRESET"` for an error.
+ */
+export async function readOnce(
+  conn: Deno.Conn,
+  timeoutMs: number,
+): Promise<string> {
+  const buf = new Uint8Array(64);
+  const r = await outcome(conn.read(buf), timeoutMs);
+  const n = Number(r.text);
+  if (r.error || !Number.isInteger(n) || n <= 0) return r.text;
+  return `${n} ${JSON.stringify(new TextDecoder().decode(buf.subarray(0, n)))}`;
 }
 
 /**

@@ -40,6 +40,8 @@ export interface Tuple {
 export interface StateRow extends Tuple {
   /** The state, normalised. */
   state: TcpState;
+  /** Bytes received and not yet read (Recv-Q), where the table shows it. */
+  receiveQueue?: number;
 }
 
 const LINUX_STATES: Record<number, TcpState> = {
@@ -143,7 +145,9 @@ export function parseProcNetTcp(
     const [ra, rp] = f[2].split(":");
     const state = LINUX_STATES[parseInt(f[3], 16)];
     if (!state || !lp || !rp) continue;
+    const rx = parseInt(f[4]?.split(":")[1] ?? "", 16);
     rows.push({
+      receiveQueue: Number.isNaN(rx) ? undefined : rx,
       local: { address: procAddress(la, littleEndian), port: parseInt(lp, 16) },
       remote: {
         address: procAddress(ra, littleEndian),
@@ -184,7 +188,9 @@ export function parseNetstatBsd(text: string): StateRow[] {
     const local = bsdEndpoint(f[3]);
     const remote = bsdEndpoint(f[4]);
     const state = OTHER_SPELLINGS[f[5]];
-    if (local && remote && state) rows.push({ local, remote, state });
+    if (local && remote && state) {
+      rows.push({ local, remote, state, receiveQueue: Number(f[1]) });
+    }
   }
   return rows;
 }
@@ -266,12 +272,43 @@ export async function readStateTable(): Promise<StateRow[]> {
   }
 }
 
-/** Finds the state of `tuple` in rows, or `"absent"`. */
-export function stateOf(rows: StateRow[], tuple: Tuple): TcpState {
-  const row = rows.find((r) =>
+/** Finds the row of `tuple`, if the table lists it. */
+export function rowOf(rows: StateRow[], tuple: Tuple): StateRow | undefined {
+  return rows.find((r) =>
     sameEndpoint(r.local, tuple.local) && sameEndpoint(r.remote, tuple.remote)
   );
-  return row ? row.state : "absent";
+}
+
+/** Finds the state of `tuple` in rows, or `"absent"`. */
+export function stateOf(rows: StateRow[], tuple: Tuple): TcpState {
+  return rowOf(rows, tuple)?.state ?? "absent";
+}
+
+/**
+ * Waits until `bytes` or more sit unread in the receive queue of `tuple`
+ * (so a case knows the data arrived before it acts on it). Returns the
+ * queue length last seen, or `undefined` where the table has no Recv-Q.
+ */
+export async function waitForReceiveQueue(
+  tuple: Tuple,
+  bytes: number,
+  timeoutMs: number,
+): Promise<{ queued: number | undefined; reached: boolean; waitedMs: number }> {
+  const start = performance.now();
+  let pause = 0;
+  while (true) {
+    const queued = rowOf(await readStateTable(), tuple)?.receiveQueue;
+    const waitedMs = performance.now() - start;
+    if (queued !== undefined && queued >= bytes) {
+      return { queued, reached: true, waitedMs };
+    }
+    if (queued === undefined && currentPlatform().os === "windows") {
+      return { queued, reached: false, waitedMs };
+    }
+    if (waitedMs >= timeoutMs) return { queued, reached: false, waitedMs };
+    await new Promise((r) => setTimeout(r, pause));
+    pause = Math.min(20, pause * 2 || 1);
+  }
 }
 
 /**

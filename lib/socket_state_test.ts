@@ -4,6 +4,7 @@ import {
   parseNetstatBsd,
   parseNetstatWindows,
   parseProcNetTcp,
+  rowOf,
   stateOf,
   type Tuple,
 } from "./socket_state.ts";
@@ -28,6 +29,10 @@ Deno.test("parseProcNetTcp() reads states and ports of a recorded table", async 
   assertEquals(stateOf(rows, server), "CLOSE_WAIT");
   assertEquals(stateOf(rows, client), "FIN_WAIT2");
   assertEquals(rows.filter((r) => r.state === "LISTEN").length, 2);
+  // The recorded server got the client's FIN and no data: Linux's rx_queue
+  // is rcv_nxt - copied_seq, and the FIN takes one sequence number.
+  assertEquals(rowOf(rows, server)?.receiveQueue, 1);
+  assertEquals(rowOf(rows, client)?.receiveQueue, 0);
 });
 
 Deno.test("parseProcNetTcp() decodes IPv6 loopback addresses", async () => {
