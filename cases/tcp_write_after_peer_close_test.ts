@@ -28,10 +28,8 @@ await conformanceCase({
   needs: ["helper"],
   async fn(s) {
     await using h = await s.helper("helper");
-    const listener = await h.listen("127.0.0.1");
-    const client = await h.connect(listener.local);
-    const server = await h.accept(listener.fd);
-    const handshakeUs = elapsedUs(client.answer.t0, client.answer.t1);
+    const { client, server, clientTuple, serverTuple, handshakeUs } = await h
+      .pair();
     s.timing("handshake (connect)", handshakeUs, "us");
 
     s.check("client close()", brief(await h.run(`close ${client.fd}`)));
@@ -40,14 +38,8 @@ await conformanceCase({
       (await h.expectOk(`poll ${server.fd} in,rdhup 1000`)).fields.revents,
     );
     s.check("server read()", brief(await h.run(`read ${server.fd} 16 1000`)));
-    await s.checkState("server state", {
-      local: server.local,
-      remote: server.peer!,
-    });
-    await s.checkState("client state", {
-      local: client.local,
-      remote: client.peer!,
-    });
+    await s.checkState("server state", serverTuple);
+    await s.checkState("client state", clientTuple);
 
     // The write and the wait for its consequence run back to back in the helper.
     const [write1, pollAfter] = await h.batch([
@@ -62,29 +54,21 @@ await conformanceCase({
     const reset = judgeReset(elapsedUs(write1.t0, pollAfter.t1), handshakeUs);
     s.timing("RST seen after write #1", reset.delayUs, "us");
     s.check("RST after write #1", reset.verdict, reset.detail);
-    await s.checkState("client state after RST", {
-      local: client.local,
-      remote: client.peer!,
-    });
-    await s.checkState("server state after RST", {
-      local: server.local,
-      remote: server.peer!,
-    });
+    await s.checkState("client state after RST", clientTuple);
+    await s.checkState("server state after RST", serverTuple);
     s.check("server tcp-info after RST", await h.tcpState(server.fd));
     s.check("server write() #2", brief(await h.run(`write ${server.fd} 123`)));
 
     // The same story in a writer that left SIGPIPE at its default action.
     await using d = await s.helper("default-sigpipe");
-    const l2 = await d.listen("127.0.0.1");
-    const c2 = await d.connect(l2.local);
-    const s2 = await d.accept(l2.fd);
+    const p = await d.pair();
     await d.expectOk("sigpipe default");
     const [, , , , write2] = await d.batch([
-      `close ${c2.fd}`,
-      `read ${s2.fd} 16 1000`,
-      `write ${s2.fd} 123`,
-      `poll ${s2.fd} - 1000`,
-      `write ${s2.fd} 123`,
+      `close ${p.client.fd}`,
+      `read ${p.server.fd} 16 1000`,
+      `write ${p.server.fd} 123`,
+      `poll ${p.server.fd} - 1000`,
+      `write ${p.server.fd} 123`,
     ]);
     s.check("server write() #2, SIGPIPE default", brief(write2));
   },
@@ -114,7 +98,7 @@ await conformanceCase({
     );
     await s.checkState("client state after write #1", pair.clientTuple);
     s.timing(
-      "client state gone after write #1",
+      "RST (client state gone) after write #1",
       (performance.now() - started) * 1000,
       "us",
     );
