@@ -42,3 +42,4 @@ export * from "./lib/segment.ts";
 export * from "./lib/scenario.ts";
 export * from "./lib/timing.ts";
 export * from "./lib/within.ts";
+export * from "./lib/lock_file.ts";

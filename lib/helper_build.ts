@@ -10,13 +10,12 @@
  * @module
  */
 
+import { CACHE_DIR, withLock } from "./lock_file.ts";
 import { currentPlatform } from "./platform.ts";
 
 const SOURCE = new URL("../fixtures/closewait_helper.c", import.meta.url);
-const CACHE_DIR = new URL("../node_modules/.cache/closewait/", import.meta.url);
 const BINARY = new URL("closewait-helper", CACHE_DIR);
 const KEY_FILE = new URL("closewait-helper.key", CACHE_DIR);
-const LOCK_FILE = new URL("closewait-helper.lock", CACHE_DIR);
 const LOCK_WAIT_MS = 60_000;
 const CFLAGS = ["-O2", "-std=c11", "-Wall", "-Wextra", "-Werror"];
 
@@ -101,33 +100,6 @@ async function readTextOrEmpty(url: URL): Promise<string> {
   }
 }
 
-/**
- * Takes the build lock (a file created exclusively), waiting while another
- * process builds. A lock older than the wait limit is from a dead process
- * and is taken over. Returns false if the lock could not be had in time.
- */
-async function acquireLock(): Promise<boolean> {
-  const deadline = performance.now() + LOCK_WAIT_MS;
-  let pause = 5;
-  while (true) {
-    try {
-      const file = await Deno.open(LOCK_FILE, { write: true, createNew: true });
-      file.close();
-      return true;
-    } catch (e) {
-      if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
-    }
-    const age = await Deno.stat(LOCK_FILE).then(
-      (st) => Date.now() - (st.mtime?.getTime() ?? Date.now()),
-      () => 0,
-    );
-    if (age > LOCK_WAIT_MS) await Deno.remove(LOCK_FILE).catch(() => {});
-    if (performance.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, pause));
-    pause = Math.min(100, pause * 2);
-  }
-}
-
 async function build(): Promise<HelperAvailability> {
   const { os } = currentPlatform();
   if (os === "windows" || os === "other") {
@@ -158,17 +130,9 @@ async function build(): Promise<HelperAvailability> {
       // key without binary: rebuild below
     }
   }
-  await Deno.mkdir(CACHE_DIR, { recursive: true });
   // Deno refuses to write a file it may run, so gcc writes the binary
-  // itself, under a lock file that other test processes wait on.
-  if (!await acquireLock()) {
-    return {
-      available: false,
-      reason:
-        `another process holds ${LOCK_FILE.pathname} for over ${LOCK_WAIT_MS} ms`,
-    };
-  }
-  try {
+  // itself, under a lock that other test processes wait on.
+  return await withLock("closewait-helper.lock", LOCK_WAIT_MS, async () => {
     if ((await readTextOrEmpty(KEY_FILE)).trim() === key) {
       return {
         available: true,
@@ -196,8 +160,6 @@ async function build(): Promise<HelperAvailability> {
     const tmpKey = `${KEY_FILE.pathname}.tmp-${Deno.pid}`;
     await Deno.writeTextFile(tmpKey, key + "\n");
     await Deno.rename(tmpKey, KEY_FILE);
-  } finally {
-    await Deno.remove(LOCK_FILE).catch(() => {});
-  }
-  return { available: true, path, compiler: compiler.version, built: true };
+    return { available: true, path, compiler: compiler.version, built: true };
+  });
 }

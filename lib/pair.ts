@@ -6,6 +6,7 @@
  */
 
 import type { Helper, HelperSocket } from "./helper.ts";
+import { withLock } from "./lock_file.ts";
 import type { Tuple } from "./socket_state.ts";
 import { TIMED_OUT, within } from "./within.ts";
 
@@ -77,6 +78,62 @@ export async function tcpPair(hostname = "127.0.0.1"): Promise<TcpPair> {
   } finally {
     listener.close();
   }
+}
+
+/**
+ * The one Unix-socket path the Deno layer uses. Deno grants Unix sockets
+ * only by exact absolute path (`deno.json` lists this one), so concurrent
+ * runs take turns on it through a lock file.
+ */
+export const UNIX_SOCKET_PATH = "/tmp/closewait-unix.sock";
+
+/** A connected AF_UNIX stream pair through `Deno.listen`/`Deno.connect`. */
+export interface UnixPair {
+  /** The end that called `Deno.connect`. */
+  client: Deno.UnixConn;
+  /** The end `accept()` returned. */
+  server: Deno.UnixConn;
+}
+
+/**
+ * Runs `fn` with a connected Unix-socket pair, holding the path's lock, and
+ * closes both ends and removes the path afterwards, whatever happens.
+ *
+ * @example
+ * ```ts ignore
+ * import { withUnixPair } from "./pair.ts";
+ * await withUnixPair(async ({ client, server }) => {
+ *   client.close();
+ *   await server.read(new Uint8Array(8)); // null
+ * });
+ * ```
+ */
+export function withUnixPair<T>(
+  fn: (pair: UnixPair) => Promise<T>,
+): Promise<T> {
+  return withLock("unix-socket.lock", 10_000, async () => {
+    const path = UNIX_SOCKET_PATH;
+    await Deno.remove(path).catch(() => {}); // left by a killed run
+    const listener = Deno.listen({ transport: "unix", path });
+    let client: Deno.UnixConn | undefined;
+    let server: Deno.UnixConn | undefined;
+    try {
+      const accepted = listener.accept();
+      try {
+        client = await Deno.connect({ transport: "unix", path });
+      } catch (e) {
+        accepted.catch(() => {});
+        throw e;
+      }
+      server = await accepted;
+      return await fn({ client, server });
+    } finally {
+      if (client) closeQuietly(client);
+      if (server) closeQuietly(server);
+      closeQuietly(listener);
+      await Deno.remove(path).catch(() => {});
+    }
+  });
 }
 
 /** A helper-held client connected to a Deno server connection. */
@@ -164,7 +221,8 @@ export async function readOnce(
 
 /**
  * Settles a Deno I/O promise within `timeoutMs` and describes the outcome
- * the way expectations are written: the resolved value (`"3"`, `"null"`),
+ * the way expectations are written: the resolved value (`"3"`, `"null"`,
+ * `"resolved"` for no value),
  * `"BrokenPipe EPIPE"` for a rejection (class and `code`), or
  * `"pending after N ms"` when it did not settle.
  *
@@ -192,5 +250,6 @@ export async function outcome(
     const e = settled.error as Error & { code?: string };
     return { text: e.code ? `${e.name} ${e.code}` : e.name, ms, error: e };
   }
-  return { text: String(settled.value), ms };
+  const text = settled.value === undefined ? "resolved" : String(settled.value);
+  return { text, ms };
 }
