@@ -29,4 +29,30 @@ export const SOURCES = {
     "socket(7) SO_LINGER: linger on with timeout 0 -> close() aborts the connection (RST), net/ipv4/tcp.c __tcp_close()",
   shutdown:
     "shutdown(2): SHUT_WR disallows further transmissions; the peer still receives (FIN only)",
+  resetBound:
+    "lib/timing.ts: 1000 x the handshake round trip measured in the same run (an RST that waits for a timer or an exit falls outside)",
+  pipeEpipe:
+    "pipe(7): a write with no reader raises SIGPIPE, or fails with EPIPE if SIGPIPE is ignored; POSIX write()",
+  unixEpipe:
+    "net/unix/af_unix.c unix_stream_sendmsg(): peer shut down -> SIGPIPE + EPIPE; POSIX send() EPIPE: no longer connected",
+  tcpDone:
+    "net/ipv4/tcp.c tcp_done(): TCP_CLOSE, the socket leaves the connection table",
+  denoCloseWrite:
+    "Deno.Conn.closeWrite(): shutdown(SHUT_WR), resolves with no value (lib.deno_net.d.ts)",
+  sendShutdownEpipe:
+    "POSIX send(): EPIPE when the socket is shut down for writing; net/ipv4/tcp.c tcp_sendmsg_locked(): SEND_SHUTDOWN -> -EPIPE",
+  rstEstablished:
+    "net/ipv4/tcp_input.c tcp_reset(): an RST in ESTABLISHED sets sk_err = ECONNRESET; RFC 9293 §3.10.7.4",
+  errorOnce:
+    "sock_error(): a pending socket error is reported once, then the dead socket reads 0 / writes EPIPE (SEND_SHUTDOWN)",
+  denoReset:
+    "denoland/deno_error src/lib.rs: io::ErrorKind::ConnectionReset -> class ConnectionReset, code ECONNRESET",
+  rstKeepsData:
+    "net/ipv4/tcp.c tcp_recvmsg_locked(): queued data is copied before sk_err is reported; tcp_reset() purges only the write queue",
+  denoSigpipe:
+    "Deno ignores SIGPIPE (Rust runtime; denoland/deno libs/print/lib.rs): EPIPE surfaces as BrokenPipe and the process lives on",
+  closeUnread:
+    "RFC 2525 §2.17 / RFC 1122 §4.2.2.13: close() with unread data sends RST; net/ipv4/tcp.c __tcp_close() data_was_unread -> TCPAbortOnClose",
+  denoCloseShutsDown:
+    "Deno 2.9 conn.close() calls shutdown(fd, SHUT_WR) before close(fd) (seen with strace): a FIN precedes the RST, the peer reads EOF instead of ECONNRESET; no upstream issue filed yet (close path changed with denoland/deno#35294)",
 } as const;
