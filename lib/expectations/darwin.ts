@@ -1,11 +1,13 @@
 /**
- * darwin expectations: only what a cited source states; every other step of
- * a case runs and is reported as unjudged on darwin.
+ * macOS expectations: the POSIX base, plus what a cited source states for
+ * XNU's BSD-derived stack. Every other step runs and is reported unjudged.
  *
  * @module
  */
 
 import type { PlatformTable } from "../expectations.ts";
+import { bsdDifferences } from "./freebsd.ts";
+import { posix } from "./posix.ts";
 
-/** darwin: case id → layer → step → expectation. */
-export const darwin: PlatformTable = {};
+/** macOS: case id → layer → step → expectation. */
+export const darwin: PlatformTable = { ...posix, ...bsdDifferences };
