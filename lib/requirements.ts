@@ -12,13 +12,12 @@ import { currentPlatform } from "./platform.ts";
 /** Something a case can need. */
 export type Requirement = "helper" | "ipv6" | "linux" | "posix";
 
-async function ipv6Reason(): Promise<string | undefined> {
+function ipv6Reason(): Promise<string | undefined> {
   try {
-    const listener = Deno.listen({ hostname: "::1", port: 0 });
-    listener.close();
-    return undefined;
+    Deno.listen({ hostname: "::1", port: 0 }).close();
+    return Promise.resolve(undefined);
   } catch (e) {
-    return `IPv6 loopback unavailable: ${(e as Error).message}`;
+    return Promise.resolve(`IPv6 loopback unavailable: ${(e as Error).message}`);
   }
 }
 
