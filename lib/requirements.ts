@@ -17,7 +17,9 @@ function ipv6Reason(): Promise<string | undefined> {
     Deno.listen({ hostname: "::1", port: 0 }).close();
     return Promise.resolve(undefined);
   } catch (e) {
-    return Promise.resolve(`IPv6 loopback unavailable: ${(e as Error).message}`);
+    return Promise.resolve(
+      `IPv6 loopback unavailable: ${(e as Error).message}`,
+    );
   }
 }
 
