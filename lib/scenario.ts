@@ -206,6 +206,30 @@ export interface CaseDefinition {
   fn: (s: Scenario) => Promise<void>;
 }
 
+/** Prefix of a catalog line: what a case declares, printed at load time. */
+export const CASE_PREFIX = "##closewait-case ";
+
+/** A case as the kit's catalog (`--list`) shows it, without running it. */
+export interface CaseListing {
+  /** Case id. */
+  id: string;
+  /** Layer observed. */
+  layer: Layer;
+  /** The scenario in one sentence. */
+  summary: string;
+  /** What the machine must have. */
+  needs: Requirement[];
+}
+
+/**
+ * Whether the kit runner asked for the catalog (`CLOSEWAIT_LIST=1`): each
+ * case then prints a {@linkcode CASE_PREFIX} line and registers an ignored
+ * test, checking no requirement and running nothing.
+ */
+export function listingEnabled(): boolean {
+  return Deno.env.get("CLOSEWAIT_LIST") === "1";
+}
+
 /**
  * Registers a case with `Deno.test` as `<id> [<layer>]`, with both
  * sanitizers on. If a requirement is missing it is registered as ignored and
@@ -227,6 +251,17 @@ export interface CaseDefinition {
  */
 export async function conformanceCase(def: CaseDefinition): Promise<void> {
   const name = `${def.id} [${def.layer}]`;
+  if (listingEnabled()) {
+    const listing: CaseListing = {
+      id: def.id,
+      layer: def.layer,
+      summary: def.summary,
+      needs: [...(def.needs ?? [])],
+    };
+    console.log(CASE_PREFIX + JSON.stringify(listing));
+    Deno.test({ name, ignore: true, fn: () => {} });
+    return;
+  }
   const why = await missingRequirement(def.needs ?? []);
   const platform = currentPlatform();
   const base = { id: def.id, layer: def.layer, summary: def.summary, platform };
