@@ -46,13 +46,14 @@ export function ensureHelper(): Promise<HelperAvailability> {
   return pending;
 }
 
-/** The compiler to use: `$CLOSEWAIT_CC`, else gcc, else cc. */
+/** The compiler to use: `$CLOSEWAIT_CC` if set, else gcc, else cc. */
 async function findCompiler(): Promise<
   { cc: string; version: string } | string
 > {
-  const candidates = [Deno.env.get("CLOSEWAIT_CC"), "gcc", "cc"].filter(
-    (c): c is string => !!c,
-  );
+  // An explicit choice is the only one tried, so a missing compiler can be
+  // simulated (CLOSEWAIT_CC=/nonexistent) and a wrong one is not masked.
+  const chosen = Deno.env.get("CLOSEWAIT_CC");
+  const candidates = chosen ? [chosen] : ["gcc", "cc"];
   const tried: string[] = [];
   for (const cc of candidates) {
     try {
@@ -70,7 +71,11 @@ async function findCompiler(): Promise<
     } catch (e) {
       tried.push(
         `${cc} (${
-          e instanceof Deno.errors.NotFound ? "not found" : (e as Error).message
+          e instanceof Deno.errors.NotFound
+            ? "not found"
+            : e instanceof Deno.errors.NotCapable
+            ? "not in deno.json's run permissions"
+            : (e as Error).message
         })`,
       );
     }
