@@ -8,9 +8,10 @@
 
 import { ensureHelper } from "./helper_build.ts";
 import { currentPlatform } from "./platform.ts";
+import { tcpdumpUnavailable } from "./tcpdump.ts";
 
 /** Something a case can need. */
-export type Requirement = "helper" | "ipv6" | "linux" | "posix";
+export type Requirement = "helper" | "ipv6" | "linux" | "posix" | "tcpdump";
 
 function ipv6Reason(): Promise<string | undefined> {
   try {
@@ -35,6 +36,9 @@ const checks: Record<Requirement, () => Promise<string | undefined>> = {
         ? undefined
         : `Linux only; this is ${currentPlatform().os}`,
     ),
+  // Linux, tcpdump installed and runnable, and allowed to capture on lo
+  // (checked by starting a real capture); the reason says how to enable it.
+  tcpdump: () => tcpdumpUnavailable(),
   posix: () =>
     Promise.resolve(
       currentPlatform().os === "windows"
