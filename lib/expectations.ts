@@ -13,6 +13,7 @@ import { linux } from "./expectations/linux.ts";
 import { darwin } from "./expectations/darwin.ts";
 import { freebsd } from "./expectations/freebsd.ts";
 import { windows } from "./expectations/windows.ts";
+import { wireMatches } from "./wire_sequence.ts";
 
 /** Where a case observes: raw system calls, Deno's API, or the wire. */
 export type Layer = "syscall" | "deno" | "wire";
@@ -35,6 +36,13 @@ export interface Expectation {
    * entry is out of date.
    */
   knownDeviation?: { observed: string; issue: string };
+  /**
+   * How an observation is compared with `expect`: exactly (the default), or
+   * `"wire"`: `expect` is a wire sequence (`"c:S s:S. c:. c:F. s:. s:P.(3)
+   * c:R"`, notation in `lib/wire_sequence.ts`) and the captured sequence
+   * matches it up to the tolerated pure ACKs.
+   */
+  compare?: "exact" | "wire";
 }
 
 /** Steps of one case at one layer, by step name. */
@@ -88,9 +96,12 @@ export function expectationFor(
 
 /** Whether `observed` is one of the values an expectation accepts. */
 export function matches(expectation: Expectation, observed: string): boolean {
-  return typeof expectation.expect === "string"
-    ? expectation.expect === observed
-    : expectation.expect.includes(observed);
+  const accepted = typeof expectation.expect === "string"
+    ? [expectation.expect]
+    : expectation.expect;
+  return expectation.compare === "wire"
+    ? accepted.some((sequence) => wireMatches(sequence, observed))
+    : accepted.includes(observed);
 }
 
 /** The expected value(s) as one line: `"-1 EPIPE"`, `"FIN_WAIT1 or FIN_WAIT2"`. */

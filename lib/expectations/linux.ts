@@ -127,6 +127,21 @@ export const linux: PlatformTable = {
         source: `${S.denoBrokenPipe}; ${S.rstInCloseWait}`,
       },
     },
+    wire: Object.fromEntries(
+      ["", " (::1)"].flatMap((over) => [
+        [`segments${over}`, {
+          expect: "c:S s:S. c:. c:F. s:. s:P.(3) c:R",
+          compare: "wire" as const,
+          source:
+            `${S.seed} (its tcpdump trace: S, S., ., F., ., P., R); ${S.abortOnData}; ` +
+            "RFC 9293 §3.5.2 and net/ipv4/tcp_ipv4.c tcp_v4_send_reset(): the RST answers a segment with ACK, so it takes SEQ = SEG.ACK and no ACK bit (R, not R.)",
+        }],
+        [
+          `RST after the server's data${over}`,
+          within(`${S.abortOnData}; on the wire: s:P.(3) -> c:R`),
+        ],
+      ]),
+    ),
   },
 
   "tcp-fin-reads-zero": {
@@ -227,6 +242,15 @@ export const linux: PlatformTable = {
         source: "RFC 9293 §3.6: FIN-WAIT-2 + FIN -> TIME-WAIT",
       },
     },
+    wire: {
+      segments: {
+        expect: "c:S s:S. c:. c:F. s:. s:P.(5) c:. s:P.(5) c:. s:F. c:.",
+        compare: "wire",
+        source:
+          `${S.shutdown}; RFC 9293 §3.10.7.4: FIN-WAIT-2 processes and ACKs incoming text; ` +
+          `${S.seed} ("It is the ACK packet from the client to the server before the reset that is different"); no RST`,
+      },
+    },
   },
 
   "tcp-write-after-own-shutdown": {
@@ -312,6 +336,15 @@ export const linux: PlatformTable = {
       "write first: server write() #2": {
         expect: "BrokenPipe EPIPE",
         source: S.errorOnce,
+      },
+    },
+    wire: {
+      segments: {
+        expect: "c:S s:S. c:. c:R.",
+        compare: "wire",
+        source:
+          `${S.lingerZero}; net/ipv4/tcp_output.c tcp_send_active_reset(): RST|ACK (R.) at once, no FIN; ` +
+          `${S.seed} ("The RESET packet comes right after the 3-way handshake completes")`,
       },
     },
   },
@@ -445,6 +478,15 @@ export const linux: PlatformTable = {
         source: `${S.rstInCloseWait}; ${S.denoBrokenPipe}`,
       },
     },
+    wire: {
+      segments: {
+        expect: "c:S s:S. c:. c:F. s:. s:P.(3) c:. c:R.",
+        compare: "wire",
+        source:
+          `${S.seed} (the shutdown trace: the data is ACKed, the reset comes at exit); ` +
+          `${S.closeUnread}; net/ipv4/tcp_output.c tcp_send_active_reset(): RST|ACK (R.)`,
+      },
+    },
   },
 
   "tcp-close-with-unread-data-sends-rst": {
@@ -487,6 +529,14 @@ export const linux: PlatformTable = {
         knownDeviation: { observed: "null", issue: S.denoCloseShutsDown },
       },
       "client read() #2": { expect: "null", source: S.errorOnce },
+    },
+    wire: {
+      segments: {
+        expect: "c:S s:S. c:. c:P.(5) s:. s:R.",
+        compare: "wire",
+        source:
+          `${S.closeUnread}; net/ipv4/tcp_output.c tcp_send_active_reset(): RST|ACK (R.) instead of a FIN`,
+      },
     },
   },
 
