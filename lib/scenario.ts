@@ -20,7 +20,11 @@ import {
   matches,
   type PlatformTable,
 } from "./expectations.ts";
-import { Helper, type HelperOptions } from "./helper.ts";
+import { type Endpoint, Helper, type HelperOptions } from "./helper.ts";
+import { Capture, type CaptureOptions, type CaptureResult } from "./capture.ts";
+import { renderSegments } from "./wire_render.ts";
+import { wireHelperPair, type WirePair } from "./wire_pair.ts";
+import { matchSequence, sequenceOf, sideBySide } from "./wire_sequence.ts";
 import { currentPlatform, type OsName, type Platform } from "./platform.ts";
 import { missingRequirement, type Requirement } from "./requirements.ts";
 import {
@@ -55,6 +59,7 @@ export class Scenario {
   /** Wire evidence, set by wire-layer cases; it goes into the result. */
   trace?: Trace;
   readonly #helpers: Helper[] = [];
+  readonly #captures: Capture[] = [];
 
   /** Creates a scenario for one case at one layer on one platform. */
   constructor(
@@ -107,7 +112,9 @@ export class Scenario {
     const lines = [
       `${this.title}, step "${step}":`,
       `  expected: ${result.expected}`,
-      `  observed: ${observed}${detail ? `  (${detail})` : ""}`,
+      detail?.includes("\n")
+        ? `  observed: ${observed}\n    ${detail.replaceAll("\n", "\n    ")}`
+        : `  observed: ${observed}${detail ? `  (${detail})` : ""}`,
     ];
     if (fixed) {
       lines.push(
@@ -152,6 +159,44 @@ export class Scenario {
     return wait.state;
   }
 
+  /**
+   * Judges a captured connection (a wire step) against the platform's
+   * expected sequence for `step`, with the tolerances of
+   * `lib/wire_sequence.ts`. The observation is the capture in the sequence
+   * notation; the detail is the expected and captured sequences side by
+   * side (the segments as lines when nothing is expected). The first
+   * capture checked becomes the case's {@linkcode Scenario.trace}, set
+   * before judging so a failing trace is drawn too.
+   */
+  checkSegments(step: string, capture: CaptureResult): void {
+    const e = this.#expectation(step);
+    if (e && e.compare !== "wire") {
+      throw new Error(
+        `${this.title}: the expectation for "${step}" is not a wire sequence (add compare: "wire")`,
+      );
+    }
+    const sequences = e
+      ? (typeof e.expect === "string" ? [e.expect] : [...e.expect])
+      : [];
+    const tried = sequences.map((x) => matchSequence(x, capture.segments));
+    const best = tried.find((m) => m.ok) ?? tried[0];
+    this.trace ??= {
+      segments: capture.segments,
+      expected: best?.expected.split(" "),
+      capture: capture.description,
+    };
+    this.check(
+      step,
+      sequenceOf(capture.segments),
+      best ? sideBySide(best) : renderSegments(capture.segments),
+    );
+  }
+
+  /** Records a step that could not run here, with the reason. */
+  skip(step: string, reason: string): void {
+    this.steps.push({ step, observed: reason, status: "skipped" });
+  }
+
   /** Records a measured figure for the report. */
   timing(name: string, value: number, unit: Timing["unit"]): void {
     this.timings.push({ name, value: Math.round(value * 1000) / 1000, unit });
@@ -165,6 +210,35 @@ export class Scenario {
     const h = await Helper.start({ ...options, name });
     this.#helpers.push(h);
     return h;
+  }
+
+  /**
+   * Starts a capture of the connections to `listening` (a port the case
+   * listens on and has not connected to yet), proven to be capturing when
+   * it returns. The caller owns it (`await using cap = await
+   * s.capture(listener.local)`); the case's end stops any left running.
+   */
+  async capture(
+    listening: Endpoint,
+    options: CaptureOptions = {},
+  ): Promise<Capture> {
+    const capture = await Capture.start(listening, options);
+    this.#captures.push(capture);
+    return capture;
+  }
+
+  /**
+   * Opens a pair in helper `h` on `address` with a capture running from
+   * before the handshake: `await using wire = await s.wirePair(h)`, then
+   * `await wire.stop()` for the segments.
+   */
+  wirePair(h: Helper, address = "127.0.0.1"): Promise<WirePair> {
+    return wireHelperPair(h, address, (l) => this.capture(l));
+  }
+
+  /** Stops and reaps every capture still running (at the case's end). */
+  async release(): Promise<void> {
+    await Promise.all(this.#captures.map((c) => c[Symbol.asyncDispose]()));
   }
 
   /** The transcripts of every helper started, for failure messages. */
@@ -294,6 +368,8 @@ export async function conformanceCase(def: CaseDefinition): Promise<void> {
         }
       } catch (e) {
         error = e;
+      } finally {
+        await s.release();
       }
       const statuses = s.steps.map((step) => step.status);
       const result: CaseResult = {
@@ -333,6 +409,8 @@ export async function conformanceCase(def: CaseDefinition): Promise<void> {
           console.log(
             `${name}: unjudged on ${platform.os}: "${step.step}" observed ${step.observed}`,
           );
+        } else if (step.status === "skipped") {
+          console.log(`${name}: skipped "${step.step}": ${step.observed}`);
         } else if (step.status === "known-deviation") {
           console.log(
             `${name}: known deviation: "${step.step}" observed ${step.observed} (${step.issue})`,

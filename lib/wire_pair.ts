@@ -1,0 +1,65 @@
+/**
+ * A helper pair opened under a capture: the one call a wire-layer case
+ * makes to get both ends of a connection and its segments.
+ *
+ * Like {@linkcode Helper.pair} (listen on port 0, connect, accept, close
+ * the listener), but the capture starts between listen() and connect(),
+ * filtered to the port the kernel picked, so the handshake is captured.
+ *
+ * @module
+ */
+
+import { elapsedUs } from "./helper_protocol.ts";
+import type { Endpoint, Helper, HelperPair } from "./helper.ts";
+import { Capture, type CaptureResult } from "./capture.ts";
+
+/** A helper pair whose connection is being captured. */
+export interface WirePair extends HelperPair, AsyncDisposable {
+  /** The running capture; {@linkcode Capture.stop} returns the segments. */
+  capture: Capture;
+  /** Same as `capture.stop()`. */
+  stop(): Promise<CaptureResult>;
+}
+
+/**
+ * Listens on `address` in helper `h`, starts a capture on that port with
+ * `startCapture` (default {@linkcode Capture.start}), then connects and
+ * accepts. Disposal stops and reaps the capture.
+ *
+ * @example
+ * ```ts ignore
+ * import { Helper } from "./helper.ts";
+ * import { wireHelperPair } from "./wire_pair.ts";
+ * await using h = await Helper.start();
+ * await using wire = await wireHelperPair(h, "127.0.0.1");
+ * await h.expectOk(`close ${wire.client.fd}`);
+ * const { segments } = await wire.stop();
+ * ```
+ */
+export async function wireHelperPair(
+  h: Helper,
+  address = "127.0.0.1",
+  startCapture: (listening: Endpoint) => Promise<Capture> = (l) =>
+    Capture.start(l),
+): Promise<WirePair> {
+  const listener = await h.listen(address);
+  const capture = await startCapture(listener.local);
+  try {
+    const client = await h.connect(listener.local);
+    const server = await h.accept(listener.fd);
+    await h.expectOk(`close ${listener.fd}`);
+    return {
+      client,
+      server,
+      clientTuple: { local: client.local, remote: server.local },
+      serverTuple: { local: server.local, remote: client.local },
+      handshakeUs: elapsedUs(client.answer.t0, client.answer.t1),
+      capture,
+      stop: () => capture.stop(),
+      [Symbol.asyncDispose]: () => capture[Symbol.asyncDispose](),
+    };
+  } catch (e) {
+    await capture[Symbol.asyncDispose]();
+    throw e;
+  }
+}
