@@ -13,8 +13,11 @@ import {
   conformanceCase,
   elapsedUs,
   judgeReset,
+  missingRequirement,
   outcome,
+  type Scenario,
   tcpPair,
+  wireReset,
 } from "../mod.ts";
 
 const id = "tcp-write-after-peer-close";
@@ -106,5 +109,49 @@ await conformanceCase({
       "server write() #2",
       (await outcome(pair.server.write(payload), 2000)).text,
     );
+  },
+});
+
+/**
+ * The story once more under a capture, on `address`: the client's FIN, the
+ * server's data, and the client's RST for it, as they cross loopback.
+ */
+async function onTheWire(s: Scenario, address: string, over: string) {
+  await using h = await s.helper(`helper${over}`);
+  await using wire = await s.wirePair(h, address);
+  await h.expectOk(`close ${wire.client.fd}`);
+  await h.expectOk(`read ${wire.server.fd} 16 1000`);
+  // The write and the wait for the RST it draws, back to back.
+  await h.batch([
+    `write ${wire.server.fd} 123`,
+    `poll ${wire.server.fd} - 1000`,
+  ]);
+  const seen = await wire.stop();
+  s.timing(`capture ready${over}`, seen.startup.readyMs, "ms");
+  // Sets s.trace (segments, expected, capture) from the first capture.
+  s.checkSegments(`segments${over}`, seen);
+
+  // When the RST left, relative to the data that drew it, against the
+  // handshake's round trip on the same capture.
+  const rst = wireReset(seen.segments, "s:P.(3)", "client");
+  if (rst.roundTripUs !== undefined) {
+    s.timing(`handshake on the wire${over}`, rst.roundTripUs, "us");
+  }
+  if (rst.delayUs !== undefined) {
+    s.timing(`RST on the wire after the data${over}`, rst.delayUs, "us");
+  }
+  s.check(`RST after the server's data${over}`, rst.observed, rst.detail);
+}
+
+await conformanceCase({
+  id,
+  layer: "wire",
+  summary,
+  needs: ["helper", "tcpdump"],
+  async fn(s) {
+    await onTheWire(s, "127.0.0.1", "");
+    const noIpv6 = await missingRequirement(["ipv6"]);
+    if (noIpv6) s.skip("segments (::1)", noIpv6);
+    else await onTheWire(s, "::1", " (::1)");
   },
 });
