@@ -26,6 +26,24 @@
  * });
  * ```
  *
+ * @example A case at the wire layer (tcpdump on loopback)
+ * ```ts ignore
+ * import { conformanceCase } from "./mod.ts";
+ * await conformanceCase({
+ *   id: "tcp-linger-zero-sends-rst",
+ *   layer: "wire",
+ *   summary: "SO_LINGER {on, 0} + close() sends an RST at once.",
+ *   needs: ["helper", "tcpdump"],
+ *   async fn(s) {
+ *     await using h = await s.helper("helper");
+ *     await using wire = await s.wirePair(h, "127.0.0.1"); // capture from the SYN
+ *     await h.expectOk(`linger ${wire.client.fd} 1 0`);
+ *     await h.batch([`close ${wire.client.fd}`, `poll ${wire.server.fd} in 1000`]);
+ *     s.checkSegments("segments", await wire.stop()); // "c:S s:S. c:. c:R."
+ *   },
+ * });
+ * ```
+ *
  * @module
  */
 
