@@ -209,20 +209,33 @@ export class Capture implements AsyncDisposable {
   }
 
   /**
-   * Waits until the `nth` segment matching `token` (e.g. `c:R`, `s:F.`)
-   * shows up in the case's first connection; returns it, or `undefined`
-   * after `ms`. For segments the case cannot wait for through a system
-   * call, such as the last ACK of a closing handshake.
+   * Waits until a segment matching `token` (e.g. `c:R`, `s:F.`) shows up
+   * in the case's first connection, after the first segment matching
+   * `options.after` if given; returns it, or `undefined` after
+   * `options.timeoutMs` (default 2000). For segments the case cannot wait
+   * for through a system call, such as the last ACK of a closing
+   * handshake: `await cap.waitFor("c:.", { after: "s:F." })`.
    */
   async waitFor(
     token: string,
-    ms = 2000,
-    nth = 1,
+    options: { after?: string; timeoutMs?: number } = {},
   ): Promise<Segment | undefined> {
     const want = parseToken(token);
-    const find = () =>
-      this.segmentsSoFar().filter((s) => tokenMatches(want, s))[nth - 1];
-    await this.#td.waitFor(() => find() !== undefined, ms);
+    const after = options.after === undefined
+      ? undefined
+      : parseToken(options.after);
+    const find = () => {
+      const segments = this.segmentsSoFar();
+      const from = after
+        ? segments.findIndex((s) => tokenMatches(after, s)) + 1
+        : 0;
+      if (after && from === 0) return undefined;
+      return segments.slice(from).find((s) => tokenMatches(want, s));
+    };
+    await this.#td.waitFor(
+      () => find() !== undefined,
+      options.timeoutMs ?? 2000,
+    );
     return find();
   }
 

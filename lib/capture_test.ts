@@ -40,7 +40,7 @@ async function orderlyClose(address: string, capture = true) {
     assertEquals(await server.read(new Uint8Array(8)), null);
     server.close();
     // The closing handshake's last ACK follows no system call: wait for it.
-    assert(await cap.waitFor("c:.", 2000, 2), "no last ACK captured");
+    assert(await cap.waitFor("c:.", { after: "s:F." }), "no last ACK");
     return capture ? await cap.stop() : undefined;
   } finally {
     listener.close();
@@ -98,7 +98,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "Capture.stop() called twice gives the one result",
+  name:
+    "Capture.waitFor() gives up at its deadline; stop() called twice gives the one result",
   ignore: noTcpdump !== undefined,
   ...sanitize,
   async fn() {
@@ -108,6 +109,8 @@ Deno.test({
         address: "127.0.0.1",
         port: listener.addr.port,
       });
+      // Nothing connected: a wait for a segment ends at its deadline.
+      assertEquals(await cap.waitFor("c:S", { timeoutMs: 50 }), undefined);
       const [a, b] = await Promise.all([cap.stop(), cap.stop()]);
       assert(a === b);
       assertEquals(a.segments, []);
