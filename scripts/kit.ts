@@ -1,0 +1,205 @@
+/**
+ * The kit runner: runs every conformance case on this machine in `deno test`
+ * child processes, then prints the machine, one row per case and layer and
+ * the counts, and writes the reports asked for.
+ *
+ * Usage: `deno task kit [--list] [--filter TEXT|/REGEX/] [--layer LAYER]
+ * [--json FILE] [--markdown FILE] [--junit FILE]` (`--help` for all).
+ * Exit status: 0 nothing failed, 1 something failed, 2 bad usage.
+ *
+ * @module
+ */
+
+import { setColorEnabled } from "@std/fmt/colors";
+import config from "../deno.json" with { type: "json" };
+import { runDenoTest } from "../lib/deno_test_process.ts";
+import { probeEnvironment } from "../lib/environment.ts";
+import {
+  KIT_HELP,
+  type KitOptions,
+  parseKitArgs,
+  UsageError,
+} from "../lib/kit_args.ts";
+import {
+  type Catalog,
+  idFromFile,
+  loadCatalog,
+  type Progress,
+  runSelection,
+  select,
+} from "../lib/kit_runner.ts";
+import { prepareOutputPath, writeOutput } from "../lib/output_path.ts";
+import { buildReport, type KitInfo } from "../lib/report.ts";
+import {
+  renderHeader,
+  renderRows,
+  renderSummary,
+} from "../lib/report_console.ts";
+import { renderJunit } from "../lib/report_junit.ts";
+import { renderMarkdown } from "../lib/report_markdown.ts";
+
+const KIT: KitInfo = { name: config.name, version: config.version };
+const WRITE_HINT =
+  "the kit writes only under reports/ (deno.json permissions.kit), e.g. --json reports/kit.json";
+
+const encoder = new TextEncoder();
+
+/** The progress line: redrawn in place on a terminal, one line per file otherwise. */
+class ProgressLine {
+  readonly #tty = Deno.stderr.isTerminal();
+  #lastFile?: string;
+  #drawn = false;
+
+  show(p: Progress): void {
+    if (this.#tty) {
+      const latest = p.latest ? `  ${p.latest} ${p.latestStatus ?? ""}` : "";
+      const text = `running: ${p.done}/${p.total} done${latest}`;
+      let width = 100;
+      try {
+        width = Deno.consoleSize().columns;
+      } catch { /* not a terminal after all */ }
+      Deno.stderr.writeSync(
+        encoder.encode(`\r\x1b[2K${text.slice(0, Math.max(20, width - 1))}`),
+      );
+      this.#drawn = true;
+    } else if (p.file && p.file !== this.#lastFile) {
+      this.#lastFile = p.file;
+      console.error(`running ${p.file} (${p.done}/${p.total} done)`);
+    }
+  }
+
+  /** A passing note, shown on a terminal only (and replaced by the next). */
+  note(text: string): void {
+    if (!this.#tty) return;
+    Deno.stderr.writeSync(encoder.encode(`\r\x1b[2K${text}`));
+    this.#drawn = true;
+  }
+
+  clear(): void {
+    if (this.#tty && this.#drawn) {
+      Deno.stderr.writeSync(encoder.encode("\r\x1b[2K"));
+    }
+    this.#drawn = false;
+  }
+}
+
+function printList(catalog: Catalog, opts: KitOptions): number {
+  const selection = select(catalog, opts.filter, opts.layer);
+  if (!selection) throw new UsageError(noMatch(opts));
+  const byId = new Map<string, { layers: string[]; summary: string }>();
+  for (const e of selection.entries) {
+    const item = byId.get(e.id) ?? { layers: [], summary: e.summary };
+    item.layers.push(e.layer);
+    byId.set(e.id, item);
+  }
+  const width = Math.max(4, ...[...byId.keys()].map((id) => id.length));
+  const layersWidth = Math.max(
+    6,
+    ...[...byId.values()].map((v) => v.layers.join(",").length),
+  );
+  for (const [id, item] of byId) {
+    console.log(
+      `${id.padEnd(width)}  ${
+        item.layers.join(",").padEnd(layersWidth)
+      }  ${item.summary}`,
+    );
+  }
+  for (const p of selection.problems) {
+    console.log(
+      `${idFromFile(p.file).padEnd(width)}  ${
+        "?".padEnd(layersWidth)
+      }  ${p.file}: ${p.reason}`,
+    );
+  }
+  return selection.problems.length > 0 ? 1 : 0;
+}
+
+function noMatch(opts: KitOptions): string {
+  const what = [
+    opts.filter ? `--filter ${opts.filter.text}` : "",
+    opts.layer ? `--layer ${opts.layer}` : "",
+  ].filter((x) => x).join(" ");
+  return `no case matches ${what} (see --list)`;
+}
+
+async function main(args: string[]): Promise<number> {
+  const opts = parseKitArgs(args);
+  if (opts.help) {
+    console.log(KIT_HELP);
+    return 0;
+  }
+  setColorEnabled(Deno.stdout.isTerminal() && !Deno.noColor);
+  const outputs: [string, string | undefined][] = [
+    ["--json", opts.json],
+    ["--markdown", opts.markdown],
+    ["--junit", opts.junit],
+  ];
+  for (const [flag, path] of outputs) {
+    if (path) await prepareOutputPath(flag, path, WRITE_HINT);
+  }
+
+  const progress = new ProgressLine();
+  progress.note(`reading the cases in ${opts.cases}/ ...`);
+  let catalog: Catalog;
+  try {
+    catalog = await loadCatalog(opts.cases, runDenoTest);
+  } finally {
+    progress.clear();
+  }
+  if (catalog.entries.length === 0 && catalog.problems.length === 0) {
+    throw new UsageError(`no cases found in ${opts.cases}`);
+  }
+  if (opts.list) return printList(catalog, opts);
+  const selection = select(catalog, opts.filter, opts.layer);
+  if (!selection) throw new UsageError(noMatch(opts));
+
+  const environment = await probeEnvironment();
+  console.log(renderHeader(KIT, environment));
+  console.log("");
+  const started = performance.now();
+  let rows;
+  try {
+    rows = await runSelection(
+      selection,
+      runDenoTest,
+      (p) => progress.show(p),
+    );
+  } finally {
+    progress.clear();
+  }
+  const report = buildReport(KIT, environment, rows, {
+    ...(opts.filter ? { filter: opts.filter.text } : {}),
+    ...(opts.layer ? { layer: opts.layer } : {}),
+  });
+  console.log(renderRows(report.cases));
+  console.log("");
+  console.log(
+    `${renderSummary(report.summary)} (${
+      ((performance.now() - started) / 1000).toFixed(1)
+    } s)`,
+  );
+
+  const rendered: Record<string, () => string> = {
+    "--json": () => JSON.stringify(report, null, 2) + "\n",
+    "--markdown": () => renderMarkdown(report),
+    "--junit": () => renderJunit(report),
+  };
+  for (const [flag, path] of outputs) {
+    if (!path) continue;
+    await writeOutput(flag, path, rendered[flag]());
+    console.log(`wrote ${path}`);
+  }
+  return report.summary.failed > 0 ? 1 : 0;
+}
+
+if (import.meta.main) {
+  let code: number;
+  try {
+    code = await main(Deno.args);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`error: ${e.message}`);
+    code = 2;
+  }
+  Deno.exit(code);
+}
