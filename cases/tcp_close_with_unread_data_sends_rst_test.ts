@@ -14,6 +14,7 @@ import {
   readOnce,
   tcpPair,
   waitForReceiveQueue,
+  wireResetAfterCall,
 } from "../mod.ts";
 
 const id = "tcp-close-with-unread-data-sends-rst";
@@ -85,5 +86,35 @@ await conformanceCase({
     );
     s.check("client read() #1", await readOnce(pair.client, 2000));
     s.check("client read() #2", await readOnce(pair.client, 2000));
+  },
+});
+
+await conformanceCase({
+  id,
+  layer: "wire",
+  summary,
+  needs: ["helper", "tcpdump"],
+  async fn(s) {
+    await using h = await s.helper("helper");
+    await using wire = await s.wirePair(h);
+    const offset = await h.realtimeOffsetNs();
+    await h.expectOk(`write ${wire.client.fd} hello`);
+    await h.expectOk(`poll ${wire.server.fd} in 1000`);
+    const [close] = await h.batch([
+      `close ${wire.server.fd}`,
+      `poll ${wire.client.fd} in,rdhup 1000`,
+    ]);
+    const seen = await wire.stop();
+    s.checkSegments("segments", seen);
+    const rst = wireResetAfterCall(
+      seen.segments,
+      seen.startNs ?? 0n,
+      close.t0 + offset,
+      "server",
+    );
+    if (rst.delayUs !== undefined) {
+      s.timing("RST on the wire after close()", rst.delayUs, "us");
+    }
+    s.check("RST after close() on the wire", rst.observed, rst.detail);
   },
 });

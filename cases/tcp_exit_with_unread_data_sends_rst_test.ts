@@ -18,6 +18,7 @@ import {
   judgeReset,
   outcome,
   readOnce,
+  wireResetAfterCall,
 } from "../mod.ts";
 
 const id = "tcp-exit-with-unread-data-sends-rst";
@@ -113,5 +114,39 @@ await conformanceCase({
       "server write() after RST",
       (await outcome(pair.server.write(bytes), 2000)).text,
     );
+  },
+});
+
+await conformanceCase({
+  id,
+  layer: "wire",
+  summary,
+  needs: ["helper", "tcpdump"],
+  async fn(s) {
+    await using server = await s.helper("server");
+    await using peer = await s.helper("peer");
+    const listener = await server.listen("127.0.0.1");
+    await using cap = await s.capture(listener.local);
+    const client = await peer.connect(listener.local);
+    const ours = await server.accept(listener.fd);
+    const offset = await peer.realtimeOffsetNs();
+    await peer.expectOk(`shutdown ${client.fd} wr`);
+    await server.expectOk(`read ${ours.fd} 16 1000`);
+    await server.expectOk(`write ${ours.fd} 123`);
+    const waiting = server.run(`poll ${ours.fd} - 5000`);
+    const exit = await peer.run("exit 0");
+    await waiting;
+    const seen = await cap.stop();
+    s.checkSegments("segments", seen);
+    const rst = wireResetAfterCall(
+      seen.segments,
+      seen.startNs ?? 0n,
+      exit.t0 + offset,
+      "client",
+    );
+    if (rst.delayUs !== undefined) {
+      s.timing("RST on the wire after peer exit", rst.delayUs, "us");
+    }
+    s.check("RST after peer exit on the wire", rst.observed, rst.detail);
   },
 });

@@ -98,3 +98,25 @@ await conformanceCase({
     await s.checkState("client state after both FINs", pair.clientTuple);
   },
 });
+
+await conformanceCase({
+  id,
+  layer: "wire",
+  summary,
+  needs: ["helper", "tcpdump"],
+  async fn(s) {
+    await using h = await s.helper("helper");
+    await using wire = await s.wirePair(h);
+    await h.expectOk(`shutdown ${wire.client.fd} wr`);
+    await h.expectOk(`read ${wire.server.fd} 16 1000`);
+    for (const word of ["hello", "world"]) {
+      await h.expectOk(`write ${wire.server.fd} ${word}`);
+      await h.expectOk(`read ${wire.client.fd} 16 1000`);
+    }
+    await h.expectOk(`close ${wire.server.fd}`);
+    await h.expectOk(`read ${wire.client.fd} 16 1000`);
+    // The last ACK answers the server's FIN; no system call reports it.
+    await wire.capture.waitFor("c:.", { after: "s:F." });
+    s.checkSegments("segments", await wire.stop());
+  },
+});

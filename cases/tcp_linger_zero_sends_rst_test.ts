@@ -18,6 +18,7 @@ import {
   outcome,
   readOnce,
   type Scenario,
+  wireResetAfterCall,
 } from "../mod.ts";
 
 const id = "tcp-linger-zero-sends-rst";
@@ -126,5 +127,34 @@ await conformanceCase({
         (await outcome(w.server.write(bytes), 2000)).text,
       );
     }
+  },
+});
+
+await conformanceCase({
+  id,
+  layer: "wire",
+  summary,
+  needs: ["helper", "tcpdump"],
+  async fn(s) {
+    await using h = await s.helper("helper");
+    await using wire = await s.wirePair(h);
+    const offset = await h.realtimeOffsetNs();
+    await h.expectOk(`linger ${wire.client.fd} 1 0`);
+    const [close] = await h.batch([
+      `close ${wire.client.fd}`,
+      `poll ${wire.server.fd} in,rdhup 1000`,
+    ]);
+    const seen = await wire.stop();
+    s.checkSegments("segments", seen);
+    const rst = wireResetAfterCall(
+      seen.segments,
+      seen.startNs ?? 0n,
+      close.t0 + offset,
+      "client",
+    );
+    if (rst.delayUs !== undefined) {
+      s.timing("RST on the wire after close()", rst.delayUs, "us");
+    }
+    s.check("RST after close() on the wire", rst.observed, rst.detail);
   },
 });

@@ -65,6 +65,8 @@ export interface CaptureResult {
   segments: Segment[];
   /** Every connection to the listening endpoint, in order of first segment. */
   connections: Connection[];
+  /** Epoch ns of `segments[0]` (CLOCK_REALTIME), to place system calls. */
+  startNs?: bigint;
   /** tcpdump's lines for the case's segments (probes left out). */
   lines: string[];
   /** The command and filter, for reproducing the capture by hand. */
@@ -294,6 +296,7 @@ export class Capture implements AsyncDisposable {
     const connections = connectionsOf(packets, this.listening);
     return {
       segments: connections[0]?.segments ?? [],
+      startNs: connections[0]?.startNs,
       connections,
       lines: packets.map((p) => p.line),
       description: `tcpdump ${

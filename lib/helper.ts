@@ -304,6 +304,15 @@ export class Helper implements AsyncDisposable {
     };
   }
 
+  /**
+   * CLOCK_REALTIME − CLOCK_MONOTONIC in ns, so helper timestamps (`t0`,
+   * `t1`) can be set against tcpdump's (which are realtime).
+   */
+  async realtimeOffsetNs(): Promise<bigint> {
+    const a = await this.expectOk("clock");
+    return BigInt(a.fields.real) - (a.t0 + a.t1) / 2n;
+  }
+
   /** The kernel's TCP state of a descriptor (`tcp-info`), e.g. `CLOSE_WAIT`. */
   async tcpState(fd: number): Promise<string> {
     return (await this.expectOk(`tcp-info ${fd}`)).fields.state;

@@ -115,6 +115,8 @@ export interface Connection {
   server: Endpoint;
   /** Its segments in capture order, relative numbers, ms since its first. */
   segments: Segment[];
+  /** Capture time of its first segment, ns since the epoch (CLOCK_REALTIME). */
+  startNs: bigint;
 }
 
 function key(e: Endpoint): string {
@@ -180,6 +182,7 @@ export function connectionsOf(
       client,
       server: listening,
       segments: relative(group, listening),
+      startNs: first.timeNs,
     };
   });
 }

@@ -131,3 +131,55 @@ export function wireReset(
     }`,
   };
 }
+
+/**
+ * Times the first RST sent by `from` against a system call: `callNs` is the
+ * call's start on CLOCK_REALTIME (helper `t0` plus
+ * `Helper.realtimeOffsetNs()`), `startNs` the capture time of `segments[0]`
+ * (tcpdump stamps segments with CLOCK_REALTIME too). For resets triggered by
+ * a call rather than a segment: close() with SO_LINGER 0 or with unread
+ * data, a process's exit.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { wireResetAfterCall } from "./wire_timing.ts";
+ * const r = wireResetAfterCall([
+ *   { t: 0, from: "client", flags: "S", seq: 0, len: 0 },
+ *   { t: 0.013, from: "server", flags: "S.", seq: 0, ack: 1, len: 0 },
+ *   { t: 0.027, from: "client", flags: ".", seq: 1, ack: 1, len: 0 },
+ *   { t: 5.040, from: "client", flags: "R.", seq: 1, ack: 1, len: 0 },
+ * ], 1_000_000_000n, 1_000_000_000n + 5_000_000n, "client");
+ * assertEquals([r.observed, r.delayUs], ["within bound", 40]);
+ * ```
+ */
+export function wireResetAfterCall(
+  segments: readonly Segment[],
+  startNs: bigint,
+  callNs: bigint,
+  from: "client" | "server",
+): WireReset {
+  const rst = segments.find((s) => s.from === from && s.flags.includes("R"));
+  if (!rst) {
+    return { observed: "no RST captured", detail: `no RST from the ${from}` };
+  }
+  const roundTripUs = handshakeRoundTripUs(segments);
+  if (roundTripUs === undefined) {
+    return {
+      observed: "no handshake captured",
+      detail: "no SYN, SYN-ACK, ACK to measure the round trip by",
+    };
+  }
+  const rstNs = startNs + BigInt(Math.round(rst.t * 1e6));
+  const delayUs = round(Number(rstNs - callNs) / 1000);
+  const judgement = judgeReset(delayUs, roundTripUs);
+  return {
+    observed: judgement.verdict,
+    delayUs,
+    roundTripUs,
+    judgement,
+    detail: `on the wire: RST ${
+      judgement.detail.replace("the trigger", "the call")
+    }`,
+  };
+}

@@ -346,6 +346,9 @@ export const linux: PlatformTable = {
           `${S.lingerZero}; net/ipv4/tcp_output.c tcp_send_active_reset(): RST|ACK (R.) at once, no FIN; ` +
           `${S.seed} ("The RESET packet comes right after the 3-way handshake completes")`,
       },
+      "RST after close() on the wire": within(
+        `${S.lingerZero}; RST stamped by tcpdump vs close()'s start`,
+      ),
     },
   },
 
@@ -486,6 +489,9 @@ export const linux: PlatformTable = {
           `${S.seed} (the shutdown trace: the data is ACKed, the reset comes at exit); ` +
           `${S.closeUnread}; net/ipv4/tcp_output.c tcp_send_active_reset(): RST|ACK (R.)`,
       },
+      "RST after peer exit on the wire": within(
+        `exit(2) closes every descriptor; ${S.closeUnread}`,
+      ),
     },
   },
 
@@ -537,6 +543,7 @@ export const linux: PlatformTable = {
         source:
           `${S.closeUnread}; net/ipv4/tcp_output.c tcp_send_active_reset(): RST|ACK (R.) instead of a FIN`,
       },
+      "RST after close() on the wire": within(S.closeUnread),
     },
   },
 
