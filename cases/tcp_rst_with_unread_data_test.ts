@@ -14,7 +14,6 @@ import {
   conformanceCase,
   elapsedUs,
   helperClientPair,
-  judgeReset,
   readOnce,
   waitForReceiveQueue,
 } from "../mod.ts";
@@ -43,9 +42,11 @@ await conformanceCase({
       `poll ${server.fd} - 1000`,
     ]);
     s.check("server poll() after the RST", poll.fields.revents ?? brief(poll));
-    const reset = judgeReset(elapsedUs(close.t0, poll.t1), handshakeUs);
-    s.timing("RST seen after close()", reset.delayUs, "us");
-    s.check("RST after close()", reset.verdict, reset.detail);
+    s.checkReset(
+      "RST after close()",
+      elapsedUs(close.t0, poll.t1),
+      handshakeUs,
+    );
     s.check(
       "server read() #1",
       briefRead(await h.run(`read ${server.fd} 16 1000`)),

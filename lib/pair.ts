@@ -146,6 +146,11 @@ export interface HelperClientPair extends AsyncDisposable {
   clientTuple: Tuple;
   /** The server's 4-tuple. */
   serverTuple: Tuple;
+  /**
+   * From sending the helper its connect command to Deno's accept resolving
+   * (ms): a round trip through both programs, the Deno layer's yardstick.
+   */
+  connectMs: number;
 }
 
 /**
@@ -168,6 +173,7 @@ export async function helperClientPair(
   const listener = Deno.listen({ hostname, port: 0, transport: "tcp" });
   try {
     const accepted = listener.accept();
+    const started = performance.now();
     let client: HelperSocket;
     try {
       client = await helper.connect({
@@ -179,6 +185,7 @@ export async function helperClientPair(
       throw e;
     }
     const server = await accepted;
+    const connectMs = performance.now() - started;
     const serverTuple: Tuple = {
       local: {
         address: server.localAddr.hostname,
@@ -194,6 +201,7 @@ export async function helperClientPair(
       server,
       serverTuple,
       clientTuple: { local: serverTuple.remote, remote: serverTuple.local },
+      connectMs,
       [Symbol.asyncDispose]() {
         closeQuietly(server);
         return Promise.resolve();

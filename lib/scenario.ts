@@ -35,6 +35,7 @@ import {
   worstStatus,
 } from "./result.ts";
 import type { Trace } from "./segment.ts";
+import { judgeReset } from "./timing.ts";
 import { TIMED_OUT, within } from "./within.ts";
 import { type TcpState, type Tuple, waitForState } from "./socket_state.ts";
 
@@ -195,6 +196,18 @@ export class Scenario {
   /** Records a step that could not run here, with the reason. */
   skip(step: string, reason: string): void {
     this.steps.push({ step, observed: reason, status: "skipped" });
+  }
+
+  /**
+   * Records an RST's delay after its trigger (µs) as a timing named `step`
+   * and judges it with {@linkcode judgeReset} against `roundTripUs`, a
+   * round trip measured in the same run: the step's expectation is
+   * normally `"within bound"`.
+   */
+  checkReset(step: string, delayUs: number, roundTripUs: number): void {
+    const judged = judgeReset(delayUs, roundTripUs);
+    this.timing(step, judged.delayUs, "us");
+    this.check(step, judged.verdict, judged.detail);
   }
 
   /** Records a measured figure for the report. */
