@@ -109,7 +109,7 @@ async function readTail(
  * console.log(p.output.listings.map((l) => l.id));
  * ```
  */
-export const runDenoTest: TestRunner = async (request) => {
+export async function runDenoTest(request: TestRequest): Promise<TestProcess> {
   const parser = new TestOutputParser();
   const child = new Deno.Command(Deno.execPath(), {
     args: testArgs(request),
@@ -166,4 +166,4 @@ export const runDenoTest: TestRunner = async (request) => {
     timedOut,
     stderr: stderrText,
   };
-};
+}

@@ -21,7 +21,7 @@ import type {
   TestRequest,
   TestRunner,
 } from "./deno_test_process.ts";
-import type { CaseFilter } from "./kit_args.ts";
+import { type CaseFilter, UsageError } from "./kit_args.ts";
 import { caseFromResult, type ReportCase } from "./report.ts";
 import type { CaseResult } from "./result.ts";
 import type { Requirement } from "./requirements.ts";
@@ -140,7 +140,8 @@ function ending(p: TestProcess, timeoutMs: number): string {
  * Reads the catalog: every case file loaded in catalog mode
  * (`CLOSEWAIT_LIST=1`), nothing run. If that process dies, the files it
  * did not reach are listed one by one; a file that still fails is a
- * {@linkcode FileProblem}.
+ * {@linkcode FileProblem}. A directory that cannot be read is a
+ * {@linkcode UsageError}.
  *
  * @example
  * ```ts ignore
@@ -196,7 +197,15 @@ export async function loadCatalog(
     ...all.output.files,
     ...problems.map((p) => p.file),
   ]);
-  for (const file of await listFiles(casesDir)) {
+  let files: string[];
+  try {
+    files = await listFiles(casesDir);
+  } catch (e) {
+    throw new UsageError(
+      `cannot read the case directory ${casesDir}: ${(e as Error).message}`,
+    );
+  }
+  for (const file of files) {
     if (reached.has(file) || entries.some((e) => e.file === file)) continue;
     const one = await run(request([file]));
     const before = entries.length;

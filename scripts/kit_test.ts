@@ -1,0 +1,172 @@
+/**
+ * The kit runner as a user meets it: a child process, its exit status and
+ * what it prints. Bad usage must exit 2 with one `error:` line; the
+ * fixtures in `fixtures/kit_cases/` go wrong on purpose and must all be
+ * reported, never as passed.
+ */
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { parseKitReport } from "../lib/report.ts";
+
+const root = new URL("..", import.meta.url);
+
+/** How long one kit run may take in these tests (ms). */
+const KIT_TIMEOUT_MS = 120_000;
+
+async function kit(...args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-P=kit", "scripts/kit.ts", ...args],
+    cwd: root,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(KIT_TIMEOUT_MS),
+  }).output();
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  // Deno itself notes that config permissions are experimental, and which
+  // run entries it could not resolve: those lines are not the kit's.
+  const stderr = text(out.stderr).split("\n").filter((l) =>
+    l !== "" && !/^(Warning|Info) /.test(l)
+  );
+  return { code: out.code, stdout: text(out.stdout), stderr };
+}
+
+async function assertUsageError(args: string[], message: string) {
+  const r = await kit(...args);
+  assertEquals(r.code, 2, `exit status for ${args.join(" ")}`);
+  assertEquals(r.stderr.length, 1, `one line: ${r.stderr.join("\n")}`);
+  assertEquals(r.stderr[0], `error: ${message}`);
+  assertEquals(r.stdout, "");
+}
+
+Deno.test("kit.ts exits 2 with one line on an unknown flag", async () => {
+  await assertUsageError(["--colour"], "unknown flag --colour (see --help)");
+});
+
+Deno.test("kit.ts exits 2 with one line on an unknown layer", async () => {
+  await assertUsageError(
+    ["--layer", "kernel"],
+    'unknown layer "kernel"; layers are syscall, deno, wire',
+  );
+});
+
+Deno.test("kit.ts exits 2 with one line on a filter no case matches", async () => {
+  await assertUsageError(
+    ["--cases", "fixtures/kit_cases", "--filter", "no-such-case"],
+    "no case matches --filter no-such-case (see --list)",
+  );
+});
+
+Deno.test("kit.ts exits 2 with one line on an output path it may not write", async () => {
+  await assertUsageError(
+    ["--json", "/etc/closewait.json"],
+    "--json /etc/closewait.json: not writable with this process's permissions; the kit writes only under reports/ (deno.json permissions.kit), e.g. --json reports/kit.json",
+  );
+});
+
+Deno.test("kit.ts --help lists every flag and exits 0", async () => {
+  const r = await kit("--help");
+  assertEquals(r.code, 0);
+  for (
+    const flag of [
+      "--list",
+      "--filter",
+      "--layer",
+      "--json",
+      "--markdown",
+      "--junit",
+      "--cases",
+    ]
+  ) {
+    assertStringIncludes(r.stdout, flag);
+  }
+});
+
+Deno.test("kit.ts --list shows ids, layers and summaries without running anything", async () => {
+  const r = await kit("--cases", "fixtures/kit_cases", "--list");
+  const lines = r.stdout.trimEnd().split("\n");
+  assertEquals(
+    lines.find((l) => l.startsWith("fixture-unjudged ")),
+    "fixture-unjudged      deno     A fixture step nobody has an expectation for.",
+  );
+  assertEquals(lines.length, 6);
+  assertEquals(r.code, 0);
+});
+
+Deno.test("kit.ts reports every broken fixture as failed and exits 1", async () => {
+  const r = await kit(
+    "--cases",
+    "fixtures/kit_cases",
+    "--json",
+    "reports/.selftest/kit.json",
+  );
+  assertEquals(r.code, 1, r.stdout + r.stderr.join("\n"));
+  const row = (id: string) =>
+    r.stdout.split("\n").find((l) => l.includes(` ${id} `)) ?? "";
+  assertStringIncludes(row("fixture-crash"), "failed");
+  assertStringIncludes(
+    row("fixture-crash"),
+    "killed by SIGKILL while running fixtures/kit_cases/crash_test.ts",
+  );
+  assertStringIncludes(row("fixture-error"), "fixture: the case threw");
+  assertStringIncludes(
+    row("fixture-exit-at-load"),
+    "called Deno.exit(7) while loading",
+  );
+  assertStringIncludes(
+    row("fixture-leak"),
+    "deno test failed this test after the case recorded unjudged",
+  );
+  assertStringIncludes(row("fixture-load-error"), "fixture: thrown at load");
+  assertStringIncludes(row("fixture-unjudged"), "unjudged");
+  assertStringIncludes(row("fixture-unjudged"), "12.5 µs");
+  assertStringIncludes(
+    r.stdout,
+    "FAILED: 5 failed, 0 passed, 0 known deviations, 1 unjudged, 0 skipped",
+  );
+  assertStringIncludes(r.stdout, "wrote reports/.selftest/kit.json");
+  const report = parseKitReport(
+    await Deno.readTextFile(new URL("reports/.selftest/kit.json", root)),
+  );
+  assertEquals(report.summary.failed, 5);
+  assertEquals(
+    report.cases.find((c) => c.id === "fixture-unjudged")?.timings[0].value,
+    12.5,
+  );
+  assert(r.stdout.includes("closewait @closewait/kit"));
+});
+
+Deno.test("kit.ts judges each file alone when one has a type error", async () => {
+  // Written at test time: a type error cannot live in the repository, which
+  // `deno check` must pass. reports/.selftest is the tests' scratch space
+  // (deno.json permissions; node_modules is excluded from deno test).
+  const dir = "reports/.selftest/typed-cases";
+  const at = new URL(`${dir}/`, root);
+  await Deno.mkdir(at, { recursive: true });
+  const body = (id: string, extra: string) =>
+    `import { conformanceCase } from "../../../mod.ts";\n` +
+    `await conformanceCase({ id: "${id}", layer: "deno", summary: "${id}.",\n` +
+    `  fn(s) { s.check("step", "seen"); ${extra} return Promise.resolve(); } });\n`;
+  try {
+    await Deno.writeTextFile(
+      new URL("good_test.ts", at),
+      body("kit-typed-good", ""),
+    );
+    await Deno.writeTextFile(
+      new URL("bad_test.ts", at),
+      body("kit-typed-bad", `const n: number = "not a number"; void n;`),
+    );
+    const r = await kit("--cases", dir);
+    assertEquals(r.code, 1, r.stdout + r.stderr.join("\n"));
+    const row = (id: string) =>
+      r.stdout.split("\n").find((l) => l.includes(` ${id} `)) ?? "";
+    assertStringIncludes(row("kit-typed-good"), "unjudged");
+    assertStringIncludes(row("kit-typed-bad"), "failed");
+    assertStringIncludes(
+      row("kit-typed-bad"),
+      `type check failed: TS2322 Type 'string' is not assignable to type 'number'. (at ${dir}/bad_test.ts:3:`,
+    );
+  } finally {
+    await Deno.remove(at, { recursive: true });
+  }
+});
