@@ -19,10 +19,14 @@ if ((${#missing[@]})); then
   fi
 fi
 
-# npm ci only when the pinned Deno is not installed yet (it would also wipe
-# node_modules/.cache, where the helper binary is cached).
-pinned=$(node -p 'require("./package.json").devDependencies.deno')
+# npm ci only when the pinned Deno or the workflow validator (a self-test's
+# devDependency) is not installed yet (npm ci would also wipe
+# node_modules/.cache, where the helper binary is cached). Deno is an
+# optional dependency: as a devDependency its npm bin would shadow the deno
+# command inside `deno task`.
+pinned=$(node -p 'require("./package.json").optionalDependencies.deno')
 installed=$(node -p 'try { require("./node_modules/deno/package.json").version } catch { "" }')
-if [ ! -x node_modules/.bin/deno ] || [ "$pinned" != "$installed" ]; then
+if [ ! -x node_modules/.bin/deno ] || [ "$pinned" != "$installed" ] ||
+  [ ! -f node_modules/@action-validator/core/action_validator.js ]; then
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi
