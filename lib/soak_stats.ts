@@ -1,0 +1,148 @@
+/**
+ * What many runs of the kit add up to: per case and layer, how often each
+ * status came out, and the spread of every timing figure. A conformance kit
+ * that flakes is worse than none; this is how a flake shows.
+ *
+ * @module
+ */
+
+import type { ReportCase } from "./report.ts";
+import type { Status } from "./result.ts";
+
+/** The spread of one figure over runs. */
+export interface Distribution {
+  /** How many runs measured it. */
+  count: number;
+  /** Smallest value. */
+  min: number;
+  /** Median (the lower middle value for an even count). */
+  median: number;
+  /** 95th percentile, nearest rank. */
+  p95: number;
+  /** Largest value. */
+  max: number;
+  /** The unit of the values. */
+  unit: string;
+}
+
+/** One case at one layer over every run. */
+export interface SoakRow {
+  /** Case id. */
+  id: string;
+  /** Layer. */
+  layer: string;
+  /** Runs by status. */
+  counts: Record<Status, number>;
+  /** Whether the outcome varied between runs (a flake), or failed at all. */
+  flaky: boolean;
+  /** Timing figures by name. */
+  timings: Record<string, Distribution>;
+  /** The distinct failure reasons seen, first line each. */
+  failures: string[];
+}
+
+const STATUSES: Status[] = [
+  "passed",
+  "failed",
+  "skipped",
+  "known-deviation",
+  "unjudged",
+];
+
+/**
+ * Nearest-rank percentile of sorted values (`q` in 0..1).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { percentile } from "./soak_stats.ts";
+ * assertEquals(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.95), 10);
+ * assertEquals(percentile([1, 2, 3, 4], 0.5), 2);
+ * ```
+ */
+export function percentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.max(1, Math.ceil(q * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1];
+}
+
+/** The distribution of `values` (which need not be sorted). */
+export function distribution(
+  values: readonly number[],
+  unit: string,
+): Distribution {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    count: sorted.length,
+    min: sorted[0],
+    median: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    max: sorted[sorted.length - 1],
+    unit,
+  };
+}
+
+/**
+ * Folds the rows of many runs (each run: the report's `cases`) into one
+ * row per case and layer. A row is flaky when its status differed between
+ * runs or any run failed.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { aggregateRuns } from "./soak_stats.ts";
+ * const row = (status: "passed" | "failed") => ({
+ *   id: "x", layer: "syscall" as const, status, summary: "", steps: [],
+ *   timings: [{ name: "RST", value: 10, unit: "us" as const }],
+ * });
+ * const [r] = aggregateRuns([[row("passed")], [row("failed")]]);
+ * assertEquals([r.counts.passed, r.counts.failed, r.flaky], [1, 1, true]);
+ * ```
+ */
+export function aggregateRuns(
+  runs: readonly (readonly ReportCase[])[],
+): SoakRow[] {
+  const rows = new Map<
+    string,
+    SoakRow & { values: Map<string, { unit: string; values: number[] }> }
+  >();
+  for (const cases of runs) {
+    for (const c of cases) {
+      const key = `${c.id}\u0000${c.layer}`;
+      let row = rows.get(key);
+      if (!row) {
+        row = {
+          id: c.id,
+          layer: c.layer,
+          counts: Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<
+            Status,
+            number
+          >,
+          flaky: false,
+          timings: {},
+          failures: [],
+          values: new Map(),
+        };
+        rows.set(key, row);
+      }
+      row.counts[c.status]++;
+      if (c.status === "failed") {
+        const first = (c.reason ?? c.observed ?? "failed").split("\n")[0];
+        if (!row.failures.includes(first)) row.failures.push(first);
+      }
+      for (const t of c.timings) {
+        const v = row.values.get(t.name) ?? { unit: t.unit, values: [] };
+        v.values.push(t.value);
+        row.values.set(t.name, v);
+      }
+    }
+  }
+  return [...rows.values()].map(({ values, ...row }) => {
+    const outcomes = STATUSES.filter((s) => row.counts[s] > 0);
+    row.flaky = outcomes.length > 1 || row.counts.failed > 0;
+    for (const [name, v] of values) {
+      row.timings[name] = distribution(v.values, v.unit);
+    }
+    return row;
+  });
+}

@@ -1,0 +1,64 @@
+import { assertEquals } from "@std/assert";
+import { aggregateRuns, distribution, percentile } from "./soak_stats.ts";
+import type { ReportCase } from "./report.ts";
+
+const row = (
+  status: ReportCase["status"],
+  rst: number,
+  reason?: string,
+): ReportCase => ({
+  id: "tcp-linger-zero-sends-rst",
+  layer: "syscall",
+  status,
+  summary: "",
+  steps: [],
+  timings: [{ name: "RST after close()", value: rst, unit: "us" }],
+  reason,
+});
+
+Deno.test("percentile() uses the nearest rank", () => {
+  const values = Array.from({ length: 20 }, (_, i) => i + 1);
+  assertEquals([
+    percentile(values, 0.5),
+    percentile(values, 0.95),
+    percentile(values, 1),
+  ], [10, 19, 20]);
+  assertEquals(percentile([7], 0.95), 7);
+});
+
+Deno.test("distribution() sorts before summarising", () => {
+  assertEquals(distribution([30, 10, 20], "us"), {
+    count: 3,
+    min: 10,
+    median: 20,
+    p95: 30,
+    max: 30,
+    unit: "us",
+  });
+});
+
+Deno.test("aggregateRuns() counts statuses and spreads timings per case and layer", () => {
+  const [r] = aggregateRuns([[row("passed", 40)], [row("passed", 20)], [
+    row("passed", 30),
+  ]]);
+  assertEquals(r.counts.passed, 3);
+  assertEquals(r.flaky, false);
+  assertEquals(r.timings["RST after close()"].median, 30);
+});
+
+Deno.test("aggregateRuns() flags a case whose outcome changed, with the distinct reasons", () => {
+  const [r] = aggregateRuns([
+    [row("passed", 40)],
+    [row("failed", 90, 'step "x":\n  expected: 0')],
+    [row("failed", 95, 'step "x":\n  expected: 0')],
+  ]);
+  assertEquals([r.counts.passed, r.counts.failed, r.flaky], [1, 2, true]);
+  assertEquals(r.failures, ['step "x":']);
+});
+
+Deno.test("aggregateRuns() does not call a steady known deviation flaky", () => {
+  const [r] = aggregateRuns([[row("known-deviation", 1)], [
+    row("known-deviation", 2),
+  ]]);
+  assertEquals(r.flaky, false);
+});
