@@ -146,3 +146,46 @@ export function aggregateRuns(
     return row;
   });
 }
+
+function figure(d: Distribution): string {
+  const f = (v: number) => v >= 100 ? v.toFixed(0) : v.toFixed(1);
+  const unit = d.unit === "us" ? "µs" : d.unit;
+  return `${f(d.min)} / ${f(d.median)} / ${f(d.p95)} / ${f(d.max)} ${unit}`;
+}
+
+/**
+ * The soak table: one row per case and layer with its counts, then one
+ * indented line per timing figure (min / median / p95 / max), then the
+ * distinct failure reasons.
+ *
+ * @example
+ * ```ts
+ * import { assertStringIncludes } from "@std/assert";
+ * import { aggregateRuns, renderSoakTable } from "./soak_stats.ts";
+ * const rows = aggregateRuns([[{ id: "x", layer: "deno", status: "passed", summary: "", steps: [], timings: [] }]]);
+ * assertStringIncludes(renderSoakTable(rows), "x");
+ * ```
+ */
+export function renderSoakTable(rows: readonly SoakRow[]): string {
+  const idWidth = Math.max(4, ...rows.map((r) => r.id.length));
+  const lines = [
+    `  ${
+      "case".padEnd(idWidth)
+    }  layer    passed  failed  skipped  deviation  unjudged`,
+  ];
+  for (const r of rows) {
+    const c = r.counts;
+    lines.push(
+      `${r.flaky ? "! " : "  "}${r.id.padEnd(idWidth)}  ${r.layer.padEnd(7)}  ${
+        String(c.passed).padStart(6)
+      }  ${String(c.failed).padStart(6)}  ${String(c.skipped).padStart(7)}  ${
+        String(c["known-deviation"]).padStart(9)
+      }  ${String(c.unjudged).padStart(8)}`,
+    );
+    for (const [name, d] of Object.entries(r.timings)) {
+      lines.push(`      ${name}: ${figure(d)} (min / median / p95 / max)`);
+    }
+    for (const why of r.failures) lines.push(`      failed: ${why}`);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,140 @@
+/**
+ * `deno task soak`: hunts flakes. Runs the kit's cases N times in a row
+ * (optionally with every core kept busy), then prints per case and layer
+ * how the runs came out and how the timing figures spread, and checks that
+ * nothing of the kit was left behind.
+ *
+ * @module
+ */
+
+import { setColorEnabled } from "@std/fmt/colors";
+import { CpuBurner } from "../lib/cpu_burner.ts";
+import { runDenoTest } from "../lib/deno_test_process.ts";
+import { UsageError } from "../lib/kit_args.ts";
+import { loadCatalog, runSelection, select } from "../lib/kit_runner.ts";
+import { findLeftovers, loopbackConnections } from "../lib/leak_check.ts";
+import { prepareOutputPath, writeOutput } from "../lib/output_path.ts";
+import type { ReportCase } from "../lib/report.ts";
+import { RunProgress } from "../lib/run_progress.ts";
+import { parseSoakArgs, SOAK_HELP } from "../lib/soak_args.ts";
+import { aggregateRuns, renderSoakTable } from "../lib/soak_stats.ts";
+
+const WRITE_HINT =
+  "soak writes only under reports/ (deno.json permissions.soak), e.g. --json reports/soak.json";
+
+async function main(args: string[]): Promise<number> {
+  const opts = parseSoakArgs(args);
+  if (opts.help) {
+    console.log(SOAK_HELP);
+    return 0;
+  }
+  setColorEnabled(Deno.stdout.isTerminal() && !Deno.noColor);
+  if (opts.json) await prepareOutputPath("--json", opts.json, WRITE_HINT);
+
+  const catalog = await loadCatalog("cases", runDenoTest);
+  const selection = select(catalog, opts.filter, opts.layer);
+  if (!selection) {
+    throw new UsageError(
+      "no case matches the selection (see deno task kit --list)",
+    );
+  }
+
+  // Ctrl-C: the children get it too; the interrupted run is dropped and
+  // what finished is reported.
+  let interrupted = false;
+  const onInterrupt = () => {
+    interrupted = true;
+  };
+  Deno.addSignalListener("SIGINT", onInterrupt);
+
+  const before = await loopbackConnections();
+  const runs: ReportCase[][] = [];
+  const durations: number[] = [];
+  let failedRuns = 0;
+  const progress = new RunProgress();
+  const started = performance.now();
+  try {
+    using burner = opts.stress ? CpuBurner.start() : undefined;
+    const load = burner ? `under load (${burner.size} spinning workers)` : "";
+    progress.show(0, opts.runs, 0, load);
+    for (let i = 0; i < opts.runs && !interrupted; i++) {
+      const runStarted = performance.now();
+      const rows = await runSelection(selection, runDenoTest);
+      if (interrupted) break;
+      durations.push(performance.now() - runStarted);
+      runs.push(rows);
+      if (rows.some((r) => r.status === "failed")) failedRuns++;
+      progress.show(runs.length, opts.runs, failedRuns, load);
+    }
+  } finally {
+    progress.clear();
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+  }
+
+  const rows = aggregateRuns(runs);
+  const left = await findLeftovers(before);
+  const wall = (performance.now() - started) / 1000;
+  console.log(renderSoakTable(rows));
+  console.log("");
+  const sorted = [...durations].sort((a, b) => a - b);
+  console.log(
+    `${runs.length}/${opts.runs} runs${interrupted ? " (interrupted)" : ""}${
+      opts.stress ? " under --stress" : ""
+    }, ${failedRuns} with a failure, ${
+      rows.filter((r) => r.flaky).length
+    } flaky case/layer rows; ` +
+      `${wall.toFixed(1)} s, median run ${
+        ((sorted[Math.floor((sorted.length - 1) / 2)] ?? 0) / 1000).toFixed(2)
+      } s`,
+  );
+  console.log(
+    `left behind: ${left.processes.length} processes${
+      left.processes.length
+        ? ` (${left.processes.map((p) => `${p.name} ${p.pid}`).join(", ")})`
+        : ""
+    }, ${left.connections.length} loopback connections beyond TIME_WAIT${
+      left.connections.length
+        ? ` (${
+          left.connections.map((c) =>
+            `${c.local.address}:${c.local.port} ${c.state}`
+          ).join(", ")
+        })`
+        : ""
+    }${
+      left.unchecked.length ? `; not checked: ${left.unchecked.join("; ")}` : ""
+    }`,
+  );
+
+  if (opts.json) {
+    const summary = {
+      runs: runs.length,
+      requested: opts.runs,
+      interrupted,
+      stress: opts.stress,
+      failedRuns,
+      runSeconds: durations.map((d) => Math.round(d) / 1000),
+      rows,
+      leftovers: left,
+    };
+    await writeOutput(
+      "--json",
+      opts.json,
+      JSON.stringify(summary, null, 2) + "\n",
+    );
+    console.log(`wrote ${opts.json}`);
+  }
+  const leaked = left.processes.length + left.connections.length > 0;
+  return failedRuns > 0 || leaked || interrupted ? 1 : 0;
+}
+
+if (import.meta.main) {
+  let code: number;
+  try {
+    code = await main(Deno.args);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`error: ${e.message}`);
+    code = 2;
+  }
+  Deno.exit(code);
+}
