@@ -1,0 +1,140 @@
+/**
+ * `deno task bench [--runs N] [--json FILE]`: the kit's own speed on this
+ * machine, measured side by side in one run: `deno test` on an empty file,
+ * the whole kit warm and cold, and each case's median.
+ *
+ * @module
+ */
+
+import { parseArgs } from "@std/cli/parse-args";
+import { renderBench, summarizeBench } from "../lib/bench.ts";
+import { UsageError } from "../lib/kit_args.ts";
+import { CACHE_DIR } from "../lib/lock_file.ts";
+import { prepareOutputPath, writeOutput } from "../lib/output_path.ts";
+import { type KitReport, parseKitReport } from "../lib/report.ts";
+
+const HELP = `Usage: deno task bench [--runs N] [--json FILE]
+
+Measures, side by side: \`deno test\` on an empty file, the whole kit warm
+(helper already built) and cold (helper cache key removed, so gcc runs), and
+each case's median time over the warm runs.
+
+  --runs N     measured runs of each (default 3; one unmeasured warm-up first)
+  --json FILE  write the figures as JSON (under reports/)
+  -h, --help   this text`;
+
+const EMPTY_TEST = "fixtures/bench/empty_test.ts";
+const SCRATCH = "reports/.bench";
+const KEY_FILE = new URL("closewait-helper.key", CACHE_DIR);
+const TIMEOUT_MS = 120_000;
+
+/** Runs deno with `args`, returns the wall time in ms; throws on failure. */
+async function timed(args: string[]): Promise<number> {
+  const started = performance.now();
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    stdout: "null",
+    stderr: "piped",
+    stdin: "null",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), TIMEOUT_MS);
+  const [status, stderr] = await Promise.all([
+    child.status,
+    new Response(child.stderr).text(),
+  ]).finally(() => clearTimeout(timer));
+  const ms = performance.now() - started;
+  // The kit exits 1 when a case failed: still a timing, but say so.
+  if (
+    status.code !== 0 && !(args.includes("scripts/kit.ts") && status.code === 1)
+  ) {
+    throw new Error(
+      `deno ${args.join(" ")} exited ${status.code}: ${
+        stderr.trim().split("\n").at(-1)
+      }`,
+    );
+  }
+  return ms;
+}
+
+async function main(args: string[]): Promise<number> {
+  const unknown: string[] = [];
+  const flags = parseArgs(args, {
+    boolean: ["help"],
+    string: ["runs", "json"],
+    alias: { h: "help" },
+    unknown: (a: string) => {
+      unknown.push(a);
+      return false;
+    },
+  });
+  if (unknown.length) {
+    throw new UsageError(`unknown argument ${unknown[0]} (see --help)`);
+  }
+  if (flags.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const runsText = (flags.runs as string | undefined) ?? "3";
+  if (!/^\d+$/.test(runsText) || Number(runsText) < 1) {
+    throw new UsageError(`--runs ${runsText}: not a positive whole number`);
+  }
+  const runs = Number(runsText);
+  const json = flags.json as string | undefined;
+  if (json) {
+    await prepareOutputPath(
+      "--json",
+      json,
+      "bench writes only under reports/, e.g. --json reports/bench.json",
+    );
+  }
+  await Deno.mkdir(SCRATCH, { recursive: true });
+
+  const kit = (
+    out: string,
+  ) => ["run", "-P=kit", "scripts/kit.ts", "--json", out];
+  const empty: number[] = [];
+  const warm: number[] = [];
+  const cold: number[] = [];
+  const reports: KitReport[] = [];
+  console.error("warming up (one unmeasured kit run) ...");
+  await timed(kit(`${SCRATCH}/warmup.json`));
+  for (let i = 0; i < runs; i++) {
+    console.error(`run ${i + 1}/${runs}: empty deno test, warm kit, cold kit`);
+    empty.push(await timed(["test", "-P", EMPTY_TEST]));
+    const out = `${SCRATCH}/warm-${i}.json`;
+    warm.push(await timed(kit(out)));
+    reports.push(parseKitReport(await Deno.readTextFile(out)));
+    await Deno.remove(KEY_FILE).catch(() => {});
+    cold.push(await timed(kit(`${SCRATCH}/cold-${i}.json`)));
+  }
+  const result = summarizeBench(empty, warm, cold, reports);
+  const env = reports[0]?.environment;
+  if (env) {
+    console.log(
+      `on ${env.os} ${env.kernel} (${env.arch}), ${navigator.hardwareConcurrency} cores, Deno ${env.deno}`,
+    );
+  }
+  console.log(renderBench(result));
+  if (json) {
+    await writeOutput(
+      "--json",
+      json,
+      JSON.stringify({ environment: env, ...result }, null, 2) + "\n",
+    );
+    console.log(`wrote ${json}`);
+  }
+  return 0;
+}
+
+if (import.meta.main) {
+  let code: number;
+  try {
+    code = await main(Deno.args);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`error: ${e.message}`);
+    code = 2;
+  }
+  Deno.exit(code);
+}
