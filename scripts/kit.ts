@@ -12,6 +12,7 @@
 
 import { setColorEnabled } from "@std/fmt/colors";
 import config from "../deno.json" with { type: "json" };
+import { cachedCatalog } from "../lib/catalog_cache.ts";
 import { runDenoTest } from "../lib/deno_test_process.ts";
 import { probeEnvironment } from "../lib/environment.ts";
 import {
@@ -142,7 +143,10 @@ async function main(args: string[]): Promise<number> {
   progress.note(`reading the cases in ${opts.cases}/ ...`);
   let catalog: Catalog;
   try {
-    catalog = await loadCatalog(opts.cases, runDenoTest);
+    catalog = await cachedCatalog(
+      opts.cases,
+      () => loadCatalog(opts.cases, runDenoTest),
+    );
   } finally {
     progress.clear();
   }

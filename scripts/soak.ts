@@ -9,6 +9,7 @@
 
 import { setColorEnabled } from "@std/fmt/colors";
 import { CpuBurner } from "../lib/cpu_burner.ts";
+import { cachedCatalog } from "../lib/catalog_cache.ts";
 import { runDenoTest } from "../lib/deno_test_process.ts";
 import { UsageError } from "../lib/kit_args.ts";
 import { loadCatalog, runSelection, select } from "../lib/kit_runner.ts";
@@ -31,7 +32,10 @@ async function main(args: string[]): Promise<number> {
   setColorEnabled(Deno.stdout.isTerminal() && !Deno.noColor);
   if (opts.json) await prepareOutputPath("--json", opts.json, WRITE_HINT);
 
-  const catalog = await loadCatalog("cases", runDenoTest);
+  const catalog = await cachedCatalog(
+    "cases",
+    () => loadCatalog("cases", runDenoTest),
+  );
   const selection = select(catalog, opts.filter, opts.layer);
   if (!selection) {
     throw new UsageError(
