@@ -13,7 +13,8 @@ export const CACHE_DIR: URL = new URL(
 );
 
 /**
- * Runs `fn` while holding the lock file `name` in the cache folder. Waits
+ * Runs `fn` while holding the lock file `name` (a file name in the cache
+ * folder, or an absolute path for a lock shared by every checkout). Waits
  * (polling, backing off to 100 ms) while another process holds it; a lock
  * older than `waitMs` was left by a dead process and is taken over. Throws
  * if the lock cannot be had within `waitMs`.
@@ -31,8 +32,10 @@ export async function withLock<T>(
   waitMs: number,
   fn: () => Promise<T>,
 ): Promise<T> {
-  await Deno.mkdir(CACHE_DIR, { recursive: true });
-  const lock = new URL(name, CACHE_DIR);
+  const lock = name.startsWith("/")
+    ? new URL(`file://${name}`)
+    : new URL(name, CACHE_DIR);
+  if (!name.startsWith("/")) await Deno.mkdir(CACHE_DIR, { recursive: true });
   const deadline = performance.now() + waitMs;
   let pause = 5;
   while (true) {

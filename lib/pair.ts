@@ -83,9 +83,12 @@ export async function tcpPair(hostname = "127.0.0.1"): Promise<TcpPair> {
 /**
  * The one Unix-socket path the Deno layer uses. Deno grants Unix sockets
  * only by exact absolute path (`deno.json` lists this one), so concurrent
- * runs take turns on it through a lock file.
+ * runs (from any checkout) take turns on it through a lock file beside it.
  */
 export const UNIX_SOCKET_PATH = "/tmp/closewait-unix.sock";
+
+/** Its lock, beside it: shared by every checkout of the kit on the machine. */
+const UNIX_SOCKET_LOCK = "/tmp/closewait-unix.sock.lock";
 
 /** A connected AF_UNIX stream pair through `Deno.listen`/`Deno.connect`. */
 export interface UnixPair {
@@ -111,7 +114,7 @@ export interface UnixPair {
 export function withUnixPair<T>(
   fn: (pair: UnixPair) => Promise<T>,
 ): Promise<T> {
-  return withLock("unix-socket.lock", 10_000, async () => {
+  return withLock(UNIX_SOCKET_LOCK, 10_000, async () => {
     const path = UNIX_SOCKET_PATH;
     await Deno.remove(path).catch(() => {}); // left by a killed run
     const listener = Deno.listen({ transport: "unix", path });
