@@ -89,7 +89,7 @@ Deno.test("kit.ts --list shows ids, layers and summaries without running anythin
     lines.find((l) => l.startsWith("fixture-unjudged ")),
     "fixture-unjudged      deno     A fixture step nobody has an expectation for.",
   );
-  assertEquals(lines.length, 6);
+  assertEquals(lines.length, 8);
   assertEquals(r.code, 0);
 });
 
@@ -122,13 +122,21 @@ Deno.test("kit.ts reports every broken fixture as failed and exits 1", async () 
   assertStringIncludes(row("fixture-unjudged"), "12.5 µs");
   assertStringIncludes(
     r.stdout,
-    "FAILED: 5 failed, 0 passed, 0 known deviations, 1 unjudged, 0 skipped",
+    "FAILED: 7 failed, 0 passed, 0 known deviations, 1 unjudged, 0 skipped",
   );
   assertStringIncludes(r.stdout, "wrote reports/.selftest/kit.json");
   const report = parseKitReport(
     await Deno.readTextFile(new URL("reports/.selftest/kit.json", root)),
   );
-  assertEquals(report.summary.failed, 5);
+  assertEquals(report.summary.failed, 7);
+  // A helper that dies or hangs fails its case with the helper's last
+  // answers and how it ended, and the files after it still run.
+  const dies = report.cases.find((c) => c.id === "fixture-helper-dies");
+  assertStringIncludes(dies?.reason ?? "", "killed by SIGPIPE");
+  assertStringIncludes(dies?.reason ?? "", "> write");
+  const hangs = report.cases.find((c) => c.id === "fixture-helper-hangs");
+  assertStringIncludes(hangs?.reason ?? "", 'no answer to "poll');
+  assertStringIncludes(hangs?.reason ?? "", "within 500 ms; killed (SIGKILL)");
   assertEquals(
     report.cases.find((c) => c.id === "fixture-unjudged")?.timings[0].value,
     12.5,
