@@ -77,6 +77,12 @@ export interface CaptureResult {
 
 const PROBE_INTERVAL_MS = 50;
 
+/**
+ * The longest a capture may live (s): longer than a case may (15 s), so it
+ * only ever ends a capture whose test process died without stopping it.
+ */
+const CAPTURE_LIFETIME_S = 20;
+
 function bpfHost(address: string): string {
   return address.replace(/^\[|\]$/g, "");
 }
@@ -157,7 +163,11 @@ export class Capture implements AsyncDisposable {
     reserved.close();
     const filter =
       `tcp and host ${address} and (port ${listening.port} or port ${probePort})`;
-    const td = TcpdumpProcess.spawn(tcpdumpArgs(filter));
+    const td = TcpdumpProcess.spawn(
+      tcpdumpArgs(filter),
+      "tcpdump",
+      CAPTURE_LIFETIME_S,
+    );
     try {
       if (!await td.waitFor(() => td.listening, startTimeoutMs)) {
         throw new CaptureError(

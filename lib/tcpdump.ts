@@ -105,17 +105,25 @@ export class TcpdumpProcess implements AsyncDisposable {
   }
 
   /**
-   * Spawns `tcpdump` (or `command`) with `args`. Throws
-   * {@linkcode TcpdumpUnavailable} when it is not installed or Deno may not
-   * run it.
+   * Spawns `tcpdump` (or `command`) with `args`, for at most `lifetimeS`
+   * seconds when given. Throws {@linkcode TcpdumpUnavailable} when it is not
+   * installed or Deno may not run it.
    */
   static spawn(
     args: readonly string[],
     command = "tcpdump",
+    lifetimeS?: number,
   ): TcpdumpProcess {
     try {
-      const child = new Deno.Command(command, {
-        args: [...args],
+      // With a lifetime, coreutils `timeout` runs tcpdump: it forwards our
+      // SIGINT, and if the test process dies (SIGKILL, a crash) it outlives
+      // it and ends the orphaned capture; tcpdump reads no stdin, so nothing
+      // else would.
+      const [program, programArgs] = lifetimeS === undefined
+        ? [command, [...args]]
+        : ["timeout", ["--kill-after=2", String(lifetimeS), command, ...args]];
+      const child = new Deno.Command(program, {
+        args: programArgs,
         stdin: "null",
         stdout: "piped",
         stderr: "piped",
