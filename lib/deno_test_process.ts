@@ -26,6 +26,8 @@ export interface TestRequest {
   timeoutMs: number;
   /** Called for each file, verdict, record or catalog line as it arrives. */
   onEvent?: (event: TestEvent) => void;
+  /** Aborting it stops the process (SIGTERM, then SIGKILL): Ctrl-C. */
+  signal?: AbortSignal;
 }
 
 /** How a `deno test` process went. */
@@ -125,8 +127,8 @@ export async function runDenoTest(request: TestRequest): Promise<TestProcess> {
   }).spawn();
   let timedOut = false;
   let killer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = setTimeout(() => {
-    timedOut = true;
+  const stop = () => {
+    if (killer !== undefined) return;
     try {
       child.kill(Deno.build.os === "windows" ? "SIGKILL" : "SIGTERM");
     } catch { /* already gone */ }
@@ -135,7 +137,13 @@ export async function runDenoTest(request: TestRequest): Promise<TestProcess> {
         child.kill("SIGKILL");
       } catch { /* already gone */ }
     }, KILL_GRACE_MS);
+  };
+  const deadline = setTimeout(() => {
+    timedOut = true;
+    stop();
   }, request.timeoutMs);
+  if (request.signal?.aborted) stop();
+  request.signal?.addEventListener("abort", stop);
   const abandon = new AbortController();
   const stdout = readLines(child.stdout, abandon.signal, (line) => {
     const event = parser.line(line);
@@ -148,6 +156,7 @@ export async function runDenoTest(request: TestRequest): Promise<TestProcess> {
   } finally {
     clearTimeout(deadline);
     clearTimeout(killer);
+    request.signal?.removeEventListener("abort", stop);
   }
   // A grandchild that kept a pipe open must not hang the kit: after the
   // drain deadline the pipes are abandoned (which cancels them).

@@ -318,6 +318,8 @@ export interface Progress {
 /**
  * Runs the selected cases and returns one report row per case and layer,
  * plus rows for files that failed to load and for other tests that failed.
+ * Aborting `signal` (Ctrl-C) stops the test process and starts no other;
+ * the rows are then those of the cases that finished.
  *
  * @example
  * ```ts ignore
@@ -330,6 +332,7 @@ export async function runSelection(
   selection: Selection,
   run: TestRunner,
   onProgress?: (p: Progress) => void,
+  signal?: AbortSignal,
 ): Promise<ReportCase[]> {
   const byName = new Map(selection.entries.map((e) => [testName(e), e]));
   const evidence = new Map<string, Evidence>();
@@ -399,7 +402,11 @@ export async function runSelection(
   // Each round completes or blames a file, or switches to one file per
   // process (where every round does): this ends within files + 1 rounds.
   const rounds = 2 * pending.length + 2;
-  for (let round = 0; pending.length > 0 && round < rounds; round++) {
+  for (
+    let round = 0;
+    pending.length > 0 && round < rounds && !signal?.aborted;
+    round++
+  ) {
     const batch = oneByOne ? [pending[0]] : pending;
     const names = batch.flatMap(missing).map(testName);
     const timeoutMs = RUN_BASE_MS + RUN_PER_CASE_MS * names.length;
@@ -408,6 +415,7 @@ export async function runSelection(
       filter: selection.narrowed || round > 0 ? exactFilter(names) : undefined,
       timeoutMs,
       onEvent,
+      signal,
     });
     merge(p);
     const stoppedShort = p.timedOut || !p.output.finished;
@@ -441,7 +449,13 @@ export async function runSelection(
     pending = filesOf(selection.entries).filter((f) => missing(f).length > 0);
   }
 
-  const rows = selection.entries.map((e) =>
+  // Interrupted (Ctrl-C): only what finished is reported.
+  const finished = (e: CatalogEntry) => {
+    const ev = evidence.get(testName(e));
+    return !signal?.aborted || ev?.record !== undefined ||
+      ev?.verdict !== undefined;
+  };
+  const rows = selection.entries.filter(finished).map((e) =>
     rowFor(e, evidence.get(testName(e)) ?? {}, blame, uncaught)
   );
   for (const p of selection.problems) {

@@ -5,7 +5,8 @@
  *
  * Usage: `deno task kit [--list] [--filter TEXT|/REGEX/] [--layer LAYER]
  * [--json FILE] [--markdown FILE] [--junit FILE]` (`--help` for all).
- * Exit status: 0 nothing failed, 1 something failed, 2 bad usage.
+ * Exit status: 0 nothing failed, 1 something failed, 2 bad usage, 130
+ * interrupted (Ctrl-C; the cases that finished are still printed).
  *
  * @module
  */
@@ -161,15 +162,22 @@ async function main(args: string[]): Promise<number> {
   console.log(renderHeader(KIT, environment));
   console.log("");
   const started = performance.now();
+  // Ctrl-C stops the test process (and with it the helpers and tcpdump it
+  // started), then the cases that finished are printed.
+  const interrupt = new AbortController();
+  const onInterrupt = () => interrupt.abort();
+  Deno.addSignalListener("SIGINT", onInterrupt);
   let rows;
   try {
     rows = await runSelection(
       selection,
       runDenoTest,
       (p) => progress.show(p),
+      interrupt.signal,
     );
   } finally {
     progress.clear();
+    Deno.removeSignalListener("SIGINT", onInterrupt);
   }
   const report = buildReport(KIT, environment, rows, {
     ...(opts.filter ? { filter: opts.filter.text } : {}),
@@ -192,6 +200,12 @@ async function main(args: string[]): Promise<number> {
     if (!path) continue;
     await writeOutput(flag, path, rendered[flag]());
     console.log(`wrote ${path}`);
+  }
+  if (interrupt.signal.aborted) {
+    console.log(
+      `interrupted: ${rows.length} of ${selection.entries.length} case rows finished`,
+    );
+    return 130;
   }
   return report.summary.failed > 0 ? 1 : 0;
 }

@@ -178,3 +178,68 @@ Deno.test("kit.ts judges each file alone when one has a type error", async () =>
     await Deno.remove(at, { recursive: true });
   }
 });
+
+Deno.test("kit.ts stops on Ctrl-C, prints what finished, exits 130 and leaves no helper", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-P=kit",
+      "scripts/kit.ts",
+      "--cases",
+      "fixtures/kit_interrupt",
+    ],
+    cwd: root,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const err = new Response(child.stderr).text();
+  const out = new Response(child.stdout).text();
+  // The case is under way once a helper runs under the kit's test process
+  // (other runs on the machine have helpers too: only descendants count).
+  const started = performance.now();
+  let helperPid: number | undefined;
+  while (performance.now() - started < 20_000 && helperPid === undefined) {
+    const ps = await new Deno.Command("ps", {
+      args: ["-eo", "pid=,ppid=,comm="],
+      stdout: "piped",
+    }).output();
+    const rows = new TextDecoder().decode(ps.stdout).trim().split("\n").map(
+      (l) => l.trim().split(/\s+/),
+    );
+    const family = new Set([String(child.pid)]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const [pid, ppid] of rows) {
+        if (family.has(ppid) && !family.has(pid)) {
+          family.add(pid);
+          grew = true;
+        }
+      }
+    }
+    const helper = rows.find(([pid, , comm]) =>
+      family.has(pid) && comm === "closewait-helpe"
+    );
+    if (helper) helperPid = Number(helper[0]);
+    else await new Promise((r) => setTimeout(r, 50));
+  }
+  assert(helperPid !== undefined, "the fixture's helper never started");
+  child.kill("SIGINT");
+  const status = await child.status;
+  const stdout = await out;
+  await err;
+  assertEquals(status.code, 130, stdout);
+  assertStringIncludes(stdout, "interrupted: 0 of 1 case rows finished");
+  // The test process got SIGTERM; its helper sees EOF on stdin and exits.
+  const gone = performance.now();
+  let alive = true;
+  while (alive && performance.now() - gone < 5_000) {
+    alive = (await new Deno.Command("ps", {
+      args: ["-p", String(helperPid)],
+      stdout: "null",
+    }).output()).success;
+    if (alive) await new Promise((r) => setTimeout(r, 50));
+  }
+  assertEquals(alive, false, `helper ${helperPid} still running`);
+});

@@ -45,10 +45,8 @@ async function main(args: string[]): Promise<number> {
 
   // Ctrl-C: the children get it too; the interrupted run is dropped and
   // what finished is reported.
-  let interrupted = false;
-  const onInterrupt = () => {
-    interrupted = true;
-  };
+  const interrupt = new AbortController();
+  const onInterrupt = () => interrupt.abort();
   Deno.addSignalListener("SIGINT", onInterrupt);
 
   const before = await loopbackConnections();
@@ -61,10 +59,15 @@ async function main(args: string[]): Promise<number> {
     using burner = opts.stress ? CpuBurner.start() : undefined;
     const load = burner ? `under load (${burner.size} spinning workers)` : "";
     progress.show(0, opts.runs, 0, load);
-    for (let i = 0; i < opts.runs && !interrupted; i++) {
+    for (let i = 0; i < opts.runs && !interrupt.signal.aborted; i++) {
       const runStarted = performance.now();
-      const rows = await runSelection(selection, runDenoTest);
-      if (interrupted) break;
+      const rows = await runSelection(
+        selection,
+        runDenoTest,
+        undefined,
+        interrupt.signal,
+      );
+      if (interrupt.signal.aborted) break; // the interrupted run is dropped
       durations.push(performance.now() - runStarted);
       runs.push(rows);
       if (rows.some((r) => r.status === "failed")) failedRuns++;
@@ -75,6 +78,7 @@ async function main(args: string[]): Promise<number> {
     Deno.removeSignalListener("SIGINT", onInterrupt);
   }
 
+  const interrupted = interrupt.signal.aborted;
   const rows = aggregateRuns(runs);
   const left = await findLeftovers(before);
   const wall = (performance.now() - started) / 1000;
