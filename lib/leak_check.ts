@@ -18,9 +18,12 @@ export interface LeftoverProcess {
 
 /** What {@linkcode findLeftovers} found. */
 export interface Leftovers {
-  /** Helper and tcpdump processes still running. */
+  /** Helper and tcpdump processes still running with no deno above them. */
   processes: LeftoverProcess[];
-  /** Loopback connections that appeared during the run and are not TIME_WAIT. */
+  /**
+   * Loopback connections that appeared during the run, are not TIME_WAIT,
+   * are held by no descriptor (orphans), and are still there a moment later.
+   */
   connections: StateRow[];
   /** Why a check could not be made, if one could not. */
   unchecked: string[];
@@ -30,27 +33,39 @@ export interface Leftovers {
 const KIT_PROCESSES = ["closewait-helpe", "closewait-helper", "tcpdump"];
 
 /**
- * Picks the kit's processes out of `ps -eo pid=,comm=` output.
+ * Picks, out of `ps -eo pid=,ppid=,comm=` output, the kit's processes
+ * (helpers, tcpdump) that no `deno` process is an ancestor of: a run's own
+ * children always have one, so these outlived the run that started them.
+ * Another kit run going on at the same time keeps its deno, and is not
+ * counted.
  *
  * @example
  * ```ts
  * import { assertEquals } from "@std/assert";
- * import { parsePs } from "./leak_check.ts";
- * assertEquals(parsePs("  1 init\n 42 closewait-helpe\n 43 tcpdump\n"), [
- *   { pid: 42, name: "closewait-helpe" },
- *   { pid: 43, name: "tcpdump" },
- * ]);
+ * import { orphanedKitProcesses } from "./leak_check.ts";
+ * const ps = "1 0 init\n10 1 deno\n11 10 closewait-helpe\n20 1 timeout\n21 20 tcpdump\n";
+ * assertEquals(orphanedKitProcesses(ps), [{ pid: 21, name: "tcpdump" }]);
  * ```
  */
-export function parsePs(text: string): LeftoverProcess[] {
-  const found: LeftoverProcess[] = [];
+export function orphanedKitProcesses(text: string): LeftoverProcess[] {
+  const rows = new Map<number, { ppid: number; name: string }>();
   for (const line of text.split("\n")) {
-    const m = /^\s*(\d+)\s+(.+?)\s*$/.exec(line);
-    if (m && KIT_PROCESSES.includes(m[2])) {
-      found.push({ pid: Number(m[1]), name: m[2] });
-    }
+    const m = /^\s*(\d+)\s+(\d+)\s+(.+?)\s*$/.exec(line);
+    if (m) rows.set(Number(m[1]), { ppid: Number(m[2]), name: m[3] });
   }
-  return found;
+  const underDeno = (pid: number): boolean => {
+    for (let p = rows.get(pid)?.ppid, hops = 0; p && hops < 64; hops++) {
+      const row = rows.get(p);
+      if (!row) return false;
+      if (row.name === "deno") return true;
+      p = row.ppid;
+    }
+    return false;
+  };
+  return [...rows].filter(([pid, r]) =>
+    KIT_PROCESSES.includes(r.name) && !underDeno(pid)
+  )
+    .map(([pid, r]) => ({ pid, name: r.name }));
 }
 
 function isLoopback(address: string): boolean {
@@ -84,26 +99,36 @@ export async function loopbackConnections(): Promise<StateRow[]> {
  */
 export async function findLeftovers(
   before: readonly StateRow[],
+  settleMs = 200,
 ): Promise<Leftovers> {
   const unchecked: string[] = [];
   const known = new Set(before.map(key));
+  const suspects = async () =>
+    (await loopbackConnections()).filter((r) =>
+      r.state !== "TIME_WAIT" && !known.has(key(r)) && !r.inode
+    );
   let connections: StateRow[] = [];
   try {
-    connections = (await loopbackConnections()).filter((r) =>
-      r.state !== "TIME_WAIT" && !known.has(key(r))
-    );
+    // A connection of another run passes through such states for
+    // microseconds; a leak is still there after a moment.
+    const first = await suspects();
+    if (first.length > 0) {
+      await new Promise((r) => setTimeout(r, settleMs));
+      const seen = new Set(first.map(key));
+      connections = (await suspects()).filter((r) => seen.has(key(r)));
+    }
   } catch (e) {
     unchecked.push(`state table: ${(e as Error).message}`);
   }
   let processes: LeftoverProcess[] = [];
   try {
     const out = await new Deno.Command("ps", {
-      args: ["-eo", "pid=,comm="],
+      args: ["-eo", "pid=,ppid=,comm="],
       stdout: "piped",
       stderr: "null",
       stdin: "null",
     }).output();
-    processes = parsePs(new TextDecoder().decode(out.stdout));
+    processes = orphanedKitProcesses(new TextDecoder().decode(out.stdout));
   } catch (e) {
     unchecked.push(`processes (ps): ${(e as Error).message}`);
   }

@@ -42,6 +42,11 @@ export interface StateRow extends Tuple {
   state: TcpState;
   /** Bytes received and not yet read (Recv-Q), where the table shows it. */
   receiveQueue?: number;
+  /**
+   * The socket's inode (Linux): 0 when no descriptor holds it any more (an
+   * orphan the kernel finishes alone, e.g. FIN_WAIT2 after close()).
+   */
+  inode?: number;
 }
 
 const LINUX_STATES: Record<number, TcpState> = {
@@ -146,8 +151,10 @@ export function parseProcNetTcp(
     const state = LINUX_STATES[parseInt(f[3], 16)];
     if (!state || !lp || !rp) continue;
     const rx = parseInt(f[4]?.split(":")[1] ?? "", 16);
+    const inode = Number(f[9]);
     rows.push({
       receiveQueue: Number.isNaN(rx) ? undefined : rx,
+      inode: Number.isInteger(inode) ? inode : undefined,
       local: { address: procAddress(la, littleEndian), port: parseInt(lp, 16) },
       remote: {
         address: procAddress(ra, littleEndian),
