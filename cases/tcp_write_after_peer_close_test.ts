@@ -138,10 +138,7 @@ async function onTheWire(s: Scenario, address: string, over: string) {
   if (rst.roundTripUs !== undefined) {
     s.timing(`handshake on the wire${over}`, rst.roundTripUs, "us");
   }
-  if (rst.delayUs !== undefined) {
-    s.timing(`RST on the wire after the data${over}`, rst.delayUs, "us");
-  }
-  s.check(`RST after the server's data${over}`, rst.observed, rst.detail);
+  s.checkWireReset(`RST after the server's data${over}`, rst);
 }
 
 await conformanceCase({

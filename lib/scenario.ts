@@ -36,6 +36,7 @@ import {
 } from "./result.ts";
 import type { Trace } from "./segment.ts";
 import { judgeReset } from "./timing.ts";
+import type { WireReset } from "./wire_timing.ts";
 import { TIMED_OUT, within } from "./within.ts";
 import { type TcpState, type Tuple, waitForState } from "./socket_state.ts";
 
@@ -208,6 +209,16 @@ export class Scenario {
     const judged = judgeReset(delayUs, roundTripUs);
     this.timing(step, judged.delayUs, "us");
     this.check(step, judged.verdict, judged.detail);
+  }
+
+  /**
+   * Records and judges an RST timed on the wire (see `wireReset()` and
+   * `wireResetAfterCall()`): the delay, when there is one, as a timing named
+   * `step`, and the verdict (or why there was none) as the step.
+   */
+  checkWireReset(step: string, rst: WireReset): void {
+    if (rst.delayUs !== undefined) this.timing(step, rst.delayUs, "us");
+    this.check(step, rst.observed, rst.detail);
   }
 
   /** Records a measured figure for the report. */
