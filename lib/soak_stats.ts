@@ -37,7 +37,8 @@ export interface SoakRow {
   flaky: boolean;
   /** Timing figures by name. */
   timings: Record<string, Distribution>;
-  /** The distinct failure reasons seen, first line each. */
+  /** The distinct failures seen: the step with expected and observed, or
+   * the first line of the reason when no step decided it. */
   failures: string[];
 }
 
@@ -127,8 +128,10 @@ export function aggregateRuns(
       }
       row.counts[c.status]++;
       if (c.status === "failed") {
-        const first = (c.reason ?? c.observed ?? "failed").split("\n")[0];
-        if (!row.failures.includes(first)) row.failures.push(first);
+        const why = c.step !== undefined
+          ? `"${c.step}": expected ${c.expected}, observed ${c.observed}`
+          : (c.reason ?? "failed").split("\n")[0];
+        if (!row.failures.includes(why)) row.failures.push(why);
       }
       for (const t of c.timings) {
         const v = row.values.get(t.name) ?? { unit: t.unit, values: [] };

@@ -49,11 +49,23 @@ Deno.test("aggregateRuns() counts statuses and spreads timings per case and laye
 Deno.test("aggregateRuns() flags a case whose outcome changed, with the distinct reasons", () => {
   const [r] = aggregateRuns([
     [row("passed", 40)],
-    [row("failed", 90, 'step "x":\n  expected: 0')],
-    [row("failed", 95, 'step "x":\n  expected: 0')],
+    [row("failed", 90, "x failed", {
+      step: "x",
+      expected: "0",
+      observed: "-1 EPIPE",
+    })],
+    [row("failed", 95, "x failed", {
+      step: "x",
+      expected: "0",
+      observed: "-1 EPIPE",
+    })],
+    [row("failed", 99, "the test process was killed by SIGKILL\nmore")],
   ]);
-  assertEquals([r.counts.passed, r.counts.failed, r.flaky], [1, 2, true]);
-  assertEquals(r.failures, ['step "x":']);
+  assertEquals([r.counts.passed, r.counts.failed, r.flaky], [1, 3, true]);
+  assertEquals(r.failures, [
+    '"x": expected 0, observed -1 EPIPE',
+    "the test process was killed by SIGKILL",
+  ]);
 });
 
 Deno.test("aggregateRuns() does not call a steady known deviation flaky", () => {
