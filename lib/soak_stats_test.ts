@@ -6,7 +6,9 @@ const row = (
   status: ReportCase["status"],
   rst: number,
   reason?: string,
+  step?: Pick<ReportCase, "step" | "expected" | "observed">,
 ): ReportCase => ({
+  ...step,
   id: "tcp-linger-zero-sends-rst",
   layer: "syscall",
   status,
