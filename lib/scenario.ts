@@ -260,9 +260,18 @@ export class Scenario {
     return wireHelperPair(h, address, (l) => this.capture(l));
   }
 
-  /** Stops and reaps every capture still running (at the case's end). */
+  /**
+   * At the case's end: stops and reaps every capture and helper still
+   * running. The case body disposes its own (`await using`); this is for a
+   * body that timed out and never got there.
+   */
   async release(): Promise<void> {
-    await Promise.all(this.#captures.map((c) => c[Symbol.asyncDispose]()));
+    await Promise.all([
+      ...this.#captures.map((c) => c[Symbol.asyncDispose]()),
+      ...this.#helpers.filter((h) => h.exitStatus === undefined).map((h) =>
+        h[Symbol.asyncDispose]()
+      ),
+    ]);
   }
 
   /** The transcripts of every helper started, for failure messages. */
