@@ -30,7 +30,11 @@
  *   window updates, duplicate ACKs, an ACK the expectation did not write;
  * - **a missing pure ACK** when the same side's next segment carries the
  *   ACK bit: delayed ACK merged it (a FIN's ACK riding on the data that
- *   follows it, `s:. s:P.(3)` seen as `s:P.(3)`).
+ *   follows it, `s:. s:P.(3)` seen as `s:P.(3)`);
+ * - **a retransmission**: a segment that repeats an earlier one of the same
+ *   side exactly (flags, sequence number, length), which the kernel sends
+ *   when an answer is late (tail loss probe, RTO). The observation marks it
+ *   with `*` (`s:P.(3)*`), so it stays visible in the report.
  *
  * Nothing else varies: flags must be equal (as sets of letters), payload
  * lengths equal, the order as written, and no segment may be added or left
@@ -49,9 +53,11 @@ export interface WireToken {
   flags: string;
   /** Payload bytes. */
   len: number;
+  /** A retransmission of an earlier segment of the same side (`*`). */
+  rtx?: boolean;
 }
 
-const TOKEN = /^([cs]):([SFRPUEWe.]+)(?:\((\d+)\))?$/;
+const TOKEN = /^([cs]):([SFRPUEWe.]+)(?:\((\d+)\))?(\*)?$/;
 
 /**
  * Parses one token, e.g. `s:P.(3)`.
@@ -76,6 +82,7 @@ export function parseToken(text: string): WireToken {
     from: m[1] === "c" ? "client" : "server",
     flags: m[2],
     len: m[3] === undefined ? 0 : Number(m[3]),
+    ...(m[4] ? { rtx: true } : {}),
   };
 }
 
@@ -106,7 +113,31 @@ export function parseSequence(text: string): WireToken[] {
 export function formatToken(token: WireToken): string {
   return `${token.from === "client" ? "c" : "s"}:${token.flags}${
     token.len ? `(${token.len})` : ""
-  }`;
+  }${token.rtx ? "*" : ""}`;
+}
+
+/**
+ * The segments as tokens, each marked `rtx` when it repeats an earlier
+ * segment of the same side that occupies sequence space (data, SYN or FIN)
+ * with the same flags, sequence number and length: a retransmission.
+ */
+export function tokensOf(
+  segments: readonly Segment[],
+): (WireToken & { t: number })[] {
+  const sent = new Set<string>();
+  return segments.map((s) => {
+    const occupies = s.len > 0 || /[SF]/.test(s.flags);
+    const key = `${s.from}|${s.flags}|${s.seq}|${s.len}`;
+    const rtx = occupies && sent.has(key);
+    if (occupies) sent.add(key);
+    return {
+      from: s.from,
+      flags: s.flags,
+      len: s.len,
+      t: s.t,
+      ...(rtx ? { rtx: true } : {}),
+    };
+  });
 }
 
 /**
@@ -124,7 +155,7 @@ export function formatToken(token: WireToken): string {
  * ```
  */
 export function sequenceOf(segments: readonly Segment[]): string {
-  return segments.map(formatToken).join(" ");
+  return tokensOf(segments).map(formatToken).join(" ");
 }
 
 function sameFlags(a: string, b: string): boolean {
@@ -146,6 +177,7 @@ export type RowVerdict =
   | "match"
   | "extra ACK (tolerated)"
   | "ACK carried by the next segment (tolerated)"
+  | "retransmission (tolerated)"
   | "missing"
   | "unexpected"
   | "differs";
@@ -198,12 +230,7 @@ export function matchSequence(
   const want = parseSequence(expected);
   const seen: (WireToken & { t?: number })[] = typeof captured === "string"
     ? parseSequence(captured)
-    : captured.map((s) => ({
-      from: s.from,
-      flags: s.flags,
-      len: s.len,
-      t: s.t,
-    }));
+    : tokensOf(captured);
   const n = want.length;
   const m = seen.length;
   // carried[i][j]: the expected pure ACK want[i] may be left out at seen[j],
@@ -224,7 +251,7 @@ export function matchSequence(
       if (i === n && j === m) continue;
       const options: [number, RowVerdict][] = [];
       if (i < n && j < m) {
-        if (tokenMatches(want[i], seen[j])) {
+        if (!seen[j].rtx && tokenMatches(want[i], seen[j])) {
           options.push([cost[i + 1][j + 1], "match"]);
         } else if (
           // Shown side by side only when it reads as one segment changed.
@@ -236,6 +263,9 @@ export function matchSequence(
       }
       if (j < m && isPureAck(seen[j])) {
         options.push([cost[i][j + 1], "extra ACK (tolerated)"]);
+      }
+      if (j < m && seen[j].rtx) {
+        options.push([cost[i][j + 1], "retransmission (tolerated)"]);
       }
       if (i < n && carried(i, j)) {
         options.push([
@@ -262,7 +292,8 @@ export function matchSequence(
       verdict === "missing" ||
       verdict === "ACK carried by the next segment (tolerated)";
     const takesCaptured = verdict === "match" || verdict === "differs" ||
-      verdict === "unexpected" || verdict === "extra ACK (tolerated)";
+      verdict === "unexpected" || verdict === "extra ACK (tolerated)" ||
+      verdict === "retransmission (tolerated)";
     if (takesExpected) row.expected = formatToken(want[i++]);
     if (takesCaptured) {
       row.captured = formatToken(seen[j]);

@@ -160,3 +160,52 @@ Deno.test("recorded captures match their case's Linux wire expectation and no ot
   }
   assertEquals(checked >= 7, true, `only ${checked} fixtures`);
 });
+
+Deno.test("sequenceOf() marks a segment that repeats an earlier one as a retransmission", () => {
+  const seg = (
+    from: "client" | "server",
+    flags: string,
+    seq: number,
+    len: number,
+    t: number,
+  ) => ({
+    from,
+    flags,
+    seq,
+    len,
+    t,
+  });
+  const segments = [
+    seg("client", "S", 0, 0, 0),
+    seg("server", "S.", 0, 0, 0.01),
+    seg("client", ".", 1, 0, 0.02),
+    seg("client", "F.", 1, 0, 1),
+    seg("server", ".", 1, 0, 1.5),
+    seg("server", "P.", 1, 3, 1.6),
+    seg("server", "P.", 1, 3, 12), // the tail loss probe: same seq, same bytes
+    seg("client", "R", 2, 0, 12.01),
+  ];
+  assertEquals(
+    sequenceOf(segments),
+    "c:S s:S. c:. c:F. s:. s:P.(3) s:P.(3)* c:R",
+  );
+  const m = matchSequence("c:S s:S. c:. c:F. s:. s:P.(3) c:R", segments);
+  assertEquals(m.ok, true);
+  assertEquals(
+    m.rows.find((r) => r.captured === "s:P.(3)*")?.verdict,
+    "retransmission (tolerated)",
+  );
+});
+
+Deno.test("matchSequence() does not let a retransmission stand for new data", () => {
+  // Two writes were expected; the second segment repeats the first's bytes.
+  assertEquals(
+    matchSequence("s:P.(5) c:. s:P.(5) c:.", "s:P.(5) c:. s:P.(5)* c:.").ok,
+    false,
+  );
+  // New data of the same length (another sequence number) is not marked.
+  assertEquals(
+    matchSequence("s:P.(5) c:. s:P.(5) c:.", "s:P.(5) c:. s:P.(5) c:.").ok,
+    true,
+  );
+});
