@@ -288,10 +288,15 @@ export class Helper implements AsyncDisposable {
    * Opens a connected pair inside this helper, like the seed's
    * single-threaded program: listen on `address` port 0, connect, accept.
    * The listener is closed again; `handshakeUs` is connect()'s duration,
-   * one loopback round trip plus the call's own cost.
+   * one loopback round trip plus the call's own cost. `beforeConnect` runs
+   * between listen and connect (the wire layer starts its capture there).
    */
-  async pair(address = "127.0.0.1"): Promise<HelperPair> {
+  async pair(
+    address = "127.0.0.1",
+    beforeConnect?: (listening: Endpoint) => Promise<void>,
+  ): Promise<HelperPair> {
     const listener = await this.listen(address);
+    await beforeConnect?.(listener.local);
     const client = await this.connect(listener.local);
     const server = await this.accept(listener.fd);
     await this.expectOk(`close ${listener.fd}`);

@@ -9,7 +9,6 @@
  * @module
  */
 
-import { elapsedUs } from "./helper_protocol.ts";
 import type { Endpoint, Helper, HelperPair } from "./helper.ts";
 import { Capture, type CaptureResult } from "./capture.ts";
 
@@ -42,24 +41,20 @@ export async function wireHelperPair(
   startCapture: (listening: Endpoint) => Promise<Capture> = (l) =>
     Capture.start(l),
 ): Promise<WirePair> {
-  const listener = await h.listen(address);
-  const capture = await startCapture(listener.local);
+  let capture: Capture | undefined;
   try {
-    const client = await h.connect(listener.local);
-    const server = await h.accept(listener.fd);
-    await h.expectOk(`close ${listener.fd}`);
+    const pair = await h.pair(address, async (listening) => {
+      capture = await startCapture(listening);
+    });
+    const started = capture!;
     return {
-      client,
-      server,
-      clientTuple: { local: client.local, remote: server.local },
-      serverTuple: { local: server.local, remote: client.local },
-      handshakeUs: elapsedUs(client.answer.t0, client.answer.t1),
-      capture,
-      stop: () => capture.stop(),
-      [Symbol.asyncDispose]: () => capture[Symbol.asyncDispose](),
+      ...pair,
+      capture: started,
+      stop: () => started.stop(),
+      [Symbol.asyncDispose]: () => started[Symbol.asyncDispose](),
     };
   } catch (e) {
-    await capture[Symbol.asyncDispose]();
+    await capture?.[Symbol.asyncDispose]();
     throw e;
   }
 }
