@@ -84,6 +84,7 @@ export * from "./lib/report_console.ts";
 export * from "./lib/compare.ts";
 export * from "./lib/test_output.ts";
 export * from "./lib/deno_test_process.ts";
+export * from "./lib/command_line.ts";
 export * from "./lib/kit_args.ts";
 export * from "./lib/output_path.ts";
 export * from "./lib/kit_runner.ts";

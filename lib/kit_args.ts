@@ -6,17 +6,10 @@
  * @module
  */
 
-import { parseArgs } from "@std/cli/parse-args";
+import { parseFlags, UsageError } from "./command_line.ts";
 import { type Layer, LAYERS } from "./expectations.ts";
 
-/** A mistake on the command line (exit status 2, one line, no stack). */
-export class UsageError extends Error {
-  /** Creates the error with the line to show. */
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+export { UsageError };
 
 /** Which case ids a `--filter` selects. */
 export interface CaseFilter {
@@ -114,32 +107,11 @@ export function parseFilter(text: string): CaseFilter {
  * ```
  */
 export function parseKitArgs(args: string[]): KitOptions {
-  const unknown: string[] = [];
-  const flags = parseArgs(args, {
-    boolean: ["help", "list"],
+  const { help, booleans, strings } = parseFlags(args, {
+    boolean: ["list"],
     string: ["json", "markdown", "junit", "filter", "layer", "cases"],
-    alias: { h: "help" },
-    unknown: (arg: string) => {
-      unknown.push(arg);
-      return false;
-    },
   });
-  if (unknown.length > 0) {
-    const first = unknown[0];
-    throw new UsageError(
-      first.startsWith("-")
-        ? `unknown flag ${first.split("=")[0]} (see --help)`
-        : `unexpected argument ${JSON.stringify(first)} (see --help)`,
-    );
-  }
-  for (
-    const name of ["json", "markdown", "junit", "filter", "layer", "cases"]
-  ) {
-    const value = flags[name];
-    if (value !== undefined && (typeof value !== "string" || value === "")) {
-      throw new UsageError(`--${name} needs a value (see --help)`);
-    }
-  }
+  const flags = { ...booleans, ...strings };
   const layer = flags.layer as string | undefined;
   if (layer !== undefined && !(LAYERS as readonly string[]).includes(layer)) {
     throw new UsageError(
@@ -151,8 +123,8 @@ export function parseKitArgs(args: string[]): KitOptions {
     throw new UsageError("--json, --markdown and --junit need different files");
   }
   return {
-    help: Boolean(flags.help),
-    list: Boolean(flags.list),
+    help,
+    list: booleans.list,
     json: flags.json as string | undefined,
     markdown: flags.markdown as string | undefined,
     junit: flags.junit as string | undefined,

@@ -21,7 +21,8 @@ import type {
   TestRequest,
   TestRunner,
 } from "./deno_test_process.ts";
-import { type CaseFilter, UsageError } from "./kit_args.ts";
+import { UsageError } from "./command_line.ts";
+import type { CaseFilter } from "./kit_args.ts";
 import { caseFromResult, type ReportCase } from "./report.ts";
 import type { CaseResult } from "./result.ts";
 import type { Requirement } from "./requirements.ts";

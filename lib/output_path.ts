@@ -6,7 +6,7 @@
  * @module
  */
 
-import { UsageError } from "./kit_args.ts";
+import { UsageError } from "./command_line.ts";
 
 function parentOf(path: string): string {
   const cut = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));

@@ -1,5 +1,5 @@
 import { assertEquals, assertRejects } from "@std/assert";
-import { UsageError } from "./kit_args.ts";
+import { UsageError } from "./command_line.ts";
 import { prepareOutputPath, writeOutput } from "./output_path.ts";
 
 // The tests may write only under the helper cache (deno.json permissions).

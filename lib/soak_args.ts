@@ -5,9 +5,9 @@
  * @module
  */
 
-import { parseArgs } from "@std/cli/parse-args";
+import { parseFlags, UsageError } from "./command_line.ts";
 import { type Layer, LAYERS } from "./expectations.ts";
-import { type CaseFilter, parseFilter, UsageError } from "./kit_args.ts";
+import { type CaseFilter, parseFilter } from "./kit_args.ts";
 
 /** Parsed soak options. */
 export interface SoakOptions {
@@ -56,30 +56,10 @@ Exit status: 0 every run passed and nothing was left behind, 1 otherwise,
  * ```
  */
 export function parseSoakArgs(args: string[]): SoakOptions {
-  const unknown: string[] = [];
-  const flags = parseArgs(args, {
-    boolean: ["help", "stress"],
+  const { help, booleans, strings: flags } = parseFlags(args, {
+    boolean: ["stress"],
     string: ["runs", "filter", "layer", "json"],
-    alias: { h: "help" },
-    unknown: (arg: string) => {
-      unknown.push(arg);
-      return false;
-    },
   });
-  if (unknown.length > 0) {
-    const first = unknown[0];
-    throw new UsageError(
-      first.startsWith("-")
-        ? `unknown flag ${first.split("=")[0]} (see --help)`
-        : `unexpected argument ${JSON.stringify(first)} (see --help)`,
-    );
-  }
-  for (const name of ["runs", "filter", "layer", "json"]) {
-    const value = flags[name];
-    if (value !== undefined && (typeof value !== "string" || value === "")) {
-      throw new UsageError(`--${name} needs a value (see --help)`);
-    }
-  }
   const runsText = (flags.runs as string | undefined) ?? "10";
   if (!/^\d+$/.test(runsText) || Number(runsText) < 1) {
     throw new UsageError(`--runs ${runsText}: not a positive whole number`);
@@ -91,9 +71,9 @@ export function parseSoakArgs(args: string[]): SoakOptions {
     );
   }
   return {
-    help: Boolean(flags.help),
+    help,
     runs: Number(runsText),
-    stress: Boolean(flags.stress),
+    stress: booleans.stress,
     filter: flags.filter !== undefined
       ? parseFilter(flags.filter as string)
       : undefined,

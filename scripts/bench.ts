@@ -6,9 +6,8 @@
  * @module
  */
 
-import { parseArgs } from "@std/cli/parse-args";
 import { renderBench, summarizeBench } from "../lib/bench.ts";
-import { UsageError } from "../lib/kit_args.ts";
+import { parseFlags, runCommand, UsageError } from "../lib/command_line.ts";
 import { CACHE_DIR } from "../lib/lock_file.ts";
 import { prepareOutputPath, writeOutput } from "../lib/output_path.ts";
 import { type KitReport, parseKitReport } from "../lib/report.ts";
@@ -58,29 +57,19 @@ async function timed(args: string[]): Promise<number> {
 }
 
 async function main(args: string[]): Promise<number> {
-  const unknown: string[] = [];
-  const flags = parseArgs(args, {
-    boolean: ["help"],
+  const { help, strings: flags } = parseFlags(args, {
     string: ["runs", "json"],
-    alias: { h: "help" },
-    unknown: (a: string) => {
-      unknown.push(a);
-      return false;
-    },
   });
-  if (unknown.length) {
-    throw new UsageError(`unknown argument ${unknown[0]} (see --help)`);
-  }
-  if (flags.help) {
+  if (help) {
     console.log(HELP);
     return 0;
   }
-  const runsText = (flags.runs as string | undefined) ?? "3";
+  const runsText = flags.runs ?? "3";
   if (!/^\d+$/.test(runsText) || Number(runsText) < 1) {
     throw new UsageError(`--runs ${runsText}: not a positive whole number`);
   }
   const runs = Number(runsText);
-  const json = flags.json as string | undefined;
+  const json = flags.json;
   if (json) {
     await prepareOutputPath(
       "--json",
@@ -127,14 +116,4 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) {
-  let code: number;
-  try {
-    code = await main(Deno.args);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`error: ${e.message}`);
-    code = 2;
-  }
-  Deno.exit(code);
-}
+if (import.meta.main) await runCommand(main);

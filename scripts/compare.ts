@@ -9,9 +9,8 @@
  * @module
  */
 
-import { parseArgs } from "@std/cli/parse-args";
 import { compareReports, renderMatrixMarkdown } from "../lib/compare.ts";
-import { UsageError } from "../lib/kit_args.ts";
+import { parseFlags, runCommand, UsageError } from "../lib/command_line.ts";
 import { prepareOutputPath, writeOutput } from "../lib/output_path.ts";
 import {
   type KitReport,
@@ -35,32 +34,15 @@ const WRITE_HINT =
   "compare writes only under reports/ (deno.json permissions.compare)";
 
 async function main(args: string[]): Promise<number> {
-  const unknown: string[] = [];
-  const flags = parseArgs(args, {
-    boolean: ["help"],
+  const { help, strings: flags, positionals } = parseFlags(args, {
     string: ["markdown", "json"],
-    alias: { h: "help" },
-    unknown: (arg: string) => {
-      if (arg.startsWith("-")) {
-        unknown.push(arg);
-        return false;
-      }
-      return true;
-    },
+    positional: true,
   });
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `unknown flag ${unknown[0].split("=")[0]} (see --help)`,
-    );
-  }
-  if (flags.help) {
+  if (help) {
     console.log(HELP);
     return 0;
   }
-  for (const name of ["markdown", "json"] as const) {
-    if (flags[name] === "") throw new UsageError(`--${name} needs a value`);
-  }
-  const files = flags._.map(String);
+  const files = positionals;
   if (files.length === 0) {
     throw new UsageError("give at least one kit report (see --help)");
   }
@@ -105,14 +87,4 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) {
-  let code: number;
-  try {
-    code = await main(Deno.args);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`error: ${e.message}`);
-    code = 2;
-  }
-  Deno.exit(code);
-}
+if (import.meta.main) await runCommand(main);

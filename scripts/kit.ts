@@ -14,14 +14,10 @@
 import { setColorEnabled } from "@std/fmt/colors";
 import config from "../deno.json" with { type: "json" };
 import { cachedCatalog } from "../lib/catalog_cache.ts";
+import { runCommand, UsageError } from "../lib/command_line.ts";
 import { runDenoTest } from "../lib/deno_test_process.ts";
 import { probeEnvironment } from "../lib/environment.ts";
-import {
-  KIT_HELP,
-  type KitOptions,
-  parseKitArgs,
-  UsageError,
-} from "../lib/kit_args.ts";
+import { KIT_HELP, type KitOptions, parseKitArgs } from "../lib/kit_args.ts";
 import {
   type Catalog,
   idFromFile,
@@ -210,14 +206,4 @@ async function main(args: string[]): Promise<number> {
   return report.summary.failed > 0 ? 1 : 0;
 }
 
-if (import.meta.main) {
-  let code: number;
-  try {
-    code = await main(Deno.args);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`error: ${e.message}`);
-    code = 2;
-  }
-  Deno.exit(code);
-}
+if (import.meta.main) await runCommand(main);

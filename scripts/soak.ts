@@ -11,7 +11,7 @@ import { setColorEnabled } from "@std/fmt/colors";
 import { CpuBurner } from "../lib/cpu_burner.ts";
 import { cachedCatalog } from "../lib/catalog_cache.ts";
 import { runDenoTest } from "../lib/deno_test_process.ts";
-import { UsageError } from "../lib/kit_args.ts";
+import { runCommand, UsageError } from "../lib/command_line.ts";
 import { loadCatalog, runSelection, select } from "../lib/kit_runner.ts";
 import { findLeftovers, loopbackConnections } from "../lib/leak_check.ts";
 import { prepareOutputPath, writeOutput } from "../lib/output_path.ts";
@@ -135,14 +135,4 @@ async function main(args: string[]): Promise<number> {
   return failedRuns > 0 || leaked || interrupted ? 1 : 0;
 }
 
-if (import.meta.main) {
-  let code: number;
-  try {
-    code = await main(Deno.args);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`error: ${e.message}`);
-    code = 2;
-  }
-  Deno.exit(code);
-}
+if (import.meta.main) await runCommand(main);
