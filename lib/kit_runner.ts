@@ -433,10 +433,11 @@ export async function runSelection(
         blame.set(
           blameOn,
           `the test process ${ending(p, timeoutMs)} ${
-            running === blameOn
+            // A process given one file and killed by a signal was running
+            // it, whether or not its "running" line got out before it died.
+            running === blameOn || (batch.length === 1 && p.signal)
               ? `while running ${blameOn}`
-              : "before running any case"
-          }${why ? `: ${why}` : ""}`,
+              : "before running any case"}${why ? `: ${why}` : ""}`,
         );
       } else {
         // It died outside any file we can blame: judge each file alone.
