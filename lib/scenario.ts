@@ -281,7 +281,7 @@ export class Scenario {
         h.exitStatus
           ? `\n  (exit: ${h.exitStatus.signal ?? `code ${h.exitStatus.code}`})`
           : ""
-      }`
+      }${h.stderr.trim() ? `\n  stderr: ${h.stderr.trim()}` : ""}`
     ).join("\n");
   }
 }
