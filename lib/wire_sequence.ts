@@ -34,7 +34,12 @@
  * - **a retransmission**: a segment that repeats an earlier one of the same
  *   side exactly (flags, sequence number, length), which the kernel sends
  *   when an answer is late (tail loss probe, RTO). The observation marks it
- *   with `*` (`s:P.(3)*`), so it stays visible in the report.
+ *   with `*` (`s:P.(3)*`), so it stays visible in the report;
+ * - **a repeated RST**: once a side has sent an RST its connection is gone,
+ *   and every stray segment of the other side that still arrives (a late
+ *   ACK, a retransmission) draws another RST (RFC 9293 §3.10.7.1); only as
+ *   many repeats as there are such strays after the segment that drew the
+ *   first RST.
  *
  * Nothing else varies: flags must be equal (as sets of letters), payload
  * lengths equal, the order as written, and no segment may be added or left
@@ -178,6 +183,7 @@ export type RowVerdict =
   | "extra ACK (tolerated)"
   | "ACK carried by the next segment (tolerated)"
   | "retransmission (tolerated)"
+  | "repeated RST (tolerated)"
   | "missing"
   | "unexpected"
   | "differs";
@@ -240,6 +246,22 @@ export function matchSequence(
     const next = seen.slice(j).find((t) => t.from === want[i].from);
     return next !== undefined && next.flags.includes(".");
   };
+  // resetBefore[j]: seen[j] repeats an RST, and some stray segment from the
+  // other side, sent after the one that drew the first RST, explains it.
+  const resetBefore = seen.map((t, j) => {
+    if (!t.flags.includes("R")) return false;
+    const earlier = seen.slice(0, j).flatMap((u, i) =>
+      u.from === t.from && u.flags.includes("R") ? [i] : []
+    );
+    if (earlier.length === 0) return false;
+    let trigger = earlier[0] - 1;
+    while (
+      trigger >= 0 &&
+      (seen[trigger].from === t.from || isPureAck(seen[trigger]))
+    ) trigger--;
+    const strays = seen.slice(trigger + 1, j).filter((u) => u.from !== t.from);
+    return strays.length >= earlier.length;
+  });
   // cost[i][j]: fewest untolerated differences aligning want[i:] to seen[j:].
   const cost = Array.from({ length: n + 1 }, () => new Array(m + 1).fill(0));
   const step = Array.from(
@@ -267,6 +289,9 @@ export function matchSequence(
       if (j < m && seen[j].rtx) {
         options.push([cost[i][j + 1], "retransmission (tolerated)"]);
       }
+      if (j < m && resetBefore[j]) {
+        options.push([cost[i][j + 1], "repeated RST (tolerated)"]);
+      }
       if (i < n && carried(i, j)) {
         options.push([
           cost[i + 1][j],
@@ -293,7 +318,8 @@ export function matchSequence(
       verdict === "ACK carried by the next segment (tolerated)";
     const takesCaptured = verdict === "match" || verdict === "differs" ||
       verdict === "unexpected" || verdict === "extra ACK (tolerated)" ||
-      verdict === "retransmission (tolerated)";
+      verdict === "retransmission (tolerated)" ||
+      verdict === "repeated RST (tolerated)";
     if (takesExpected) row.expected = formatToken(want[i++]);
     if (takesCaptured) {
       row.captured = formatToken(seen[j]);

@@ -209,3 +209,21 @@ Deno.test("matchSequence() does not let a retransmission stand for new data", ()
     true,
   );
 });
+
+Deno.test("matchSequence() tolerates a second RST answering a stray segment, not a first one", () => {
+  const seed = "c:S s:S. c:. c:F. s:. s:P.(3) c:R";
+  // Seen in a soak over ::1: a late ACK from the server after its data drew
+  // a second RST from the already-reset client.
+  const m = matchSequence(seed, "c:S s:S. c:. c:F. s:P.(3) s:. c:R c:R");
+  assertEquals(m.ok, true);
+  assertEquals(m.rows.at(-1)?.verdict, "repeated RST (tolerated)");
+  // An RST from the other side, or one where none was expected, still fails.
+  assertEquals(
+    matchSequence(seed, "c:S s:S. c:. c:F. s:. s:P.(3) c:R s:R").ok,
+    false,
+  );
+  assertEquals(
+    matchSequence("c:S s:S. c:. c:F. s:.", "c:S s:S. c:. c:F. s:. c:R").ok,
+    false,
+  );
+});
