@@ -6,11 +6,11 @@
  * @module
  */
 
-import { renderBench, summarizeBench } from "../lib/bench.ts";
-import { parseFlags, runCommand, UsageError } from "../lib/command_line.ts";
-import { CACHE_DIR } from "../lib/lock_file.ts";
-import { prepareOutputPath, writeOutput } from "../lib/output_path.ts";
-import { type KitReport, parseKitReport } from "../lib/report.ts";
+import { renderBench, summarizeBench } from "../lib/bench/bench.ts";
+import { parseFlags, runCommand, UsageError } from "../lib/runner/command_line.ts";
+import { CACHE_DIR } from "../lib/lock/lock_file.ts";
+import { prepareOutputPath, writeOutput } from "../lib/runner/output_path.ts";
+import { type KitReport, parseKitReport } from "../lib/report/report.ts";
 
 const HELP = `Usage: deno task bench [--runs N] [--json FILE]
 

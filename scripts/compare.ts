@@ -9,14 +9,14 @@
  * @module
  */
 
-import { compareReports, renderMatrixMarkdown } from "../lib/compare.ts";
-import { parseFlags, runCommand, UsageError } from "../lib/command_line.ts";
-import { prepareOutputPath, writeOutput } from "../lib/output_path.ts";
+import { compareReports, renderMatrixMarkdown } from "../lib/report/compare.ts";
+import { parseFlags, runCommand, UsageError } from "../lib/runner/command_line.ts";
+import { prepareOutputPath, writeOutput } from "../lib/runner/output_path.ts";
 import {
   type KitReport,
   parseKitReport,
   ReportFormatError,
-} from "../lib/report.ts";
+} from "../lib/report/report.ts";
 
 const HELP = `closewait compare: merges kit JSON reports into one matrix.
 

@@ -13,11 +13,11 @@
 
 import { setColorEnabled } from "@std/fmt/colors";
 import config from "../deno.json" with { type: "json" };
-import { cachedCatalog } from "../lib/catalog_cache.ts";
-import { runCommand, UsageError } from "../lib/command_line.ts";
-import { runDenoTest } from "../lib/deno_test_process.ts";
-import { probeEnvironment } from "../lib/environment.ts";
-import { KIT_HELP, type KitOptions, parseKitArgs } from "../lib/kit_args.ts";
+import { cachedCatalog } from "../lib/runner/catalog_cache.ts";
+import { runCommand, UsageError } from "../lib/runner/command_line.ts";
+import { runDenoTest } from "../lib/runner/deno_test_process.ts";
+import { probeEnvironment } from "../lib/report/environment.ts";
+import { KIT_HELP, type KitOptions, parseKitArgs } from "../lib/runner/args.ts";
 import {
   type Catalog,
   idFromFile,
@@ -25,16 +25,16 @@ import {
   type Progress,
   runSelection,
   select,
-} from "../lib/kit_runner.ts";
-import { prepareOutputPath, writeOutput } from "../lib/output_path.ts";
-import { buildReport, type KitInfo } from "../lib/report.ts";
+} from "../lib/runner/runner.ts";
+import { prepareOutputPath, writeOutput } from "../lib/runner/output_path.ts";
+import { buildReport, type KitInfo } from "../lib/report/report.ts";
 import {
   renderHeader,
   renderRows,
   renderSummary,
-} from "../lib/report_console.ts";
-import { renderJunit } from "../lib/report_junit.ts";
-import { renderMarkdown } from "../lib/report_markdown.ts";
+} from "../lib/report/console.ts";
+import { renderJunit } from "../lib/report/junit.ts";
+import { renderMarkdown } from "../lib/report/markdown.ts";
 
 const KIT: KitInfo = { name: config.name, version: config.version };
 const WRITE_HINT =

@@ -5,7 +5,7 @@
  * reported, never as passed.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { parseKitReport } from "../lib/report.ts";
+import { parseKitReport } from "../lib/report/report.ts";
 
 const root = new URL("..", import.meta.url);
 

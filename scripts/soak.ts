@@ -8,17 +8,17 @@
  */
 
 import { setColorEnabled } from "@std/fmt/colors";
-import { CpuBurner } from "../lib/cpu_burner.ts";
-import { cachedCatalog } from "../lib/catalog_cache.ts";
-import { runDenoTest } from "../lib/deno_test_process.ts";
-import { runCommand, UsageError } from "../lib/command_line.ts";
-import { loadCatalog, runSelection, select } from "../lib/kit_runner.ts";
-import { findLeftovers, loopbackConnections } from "../lib/leak_check.ts";
-import { prepareOutputPath, writeOutput } from "../lib/output_path.ts";
-import type { ReportCase } from "../lib/report.ts";
-import { RunProgress } from "../lib/run_progress.ts";
-import { parseSoakArgs, SOAK_HELP } from "../lib/soak_args.ts";
-import { aggregateRuns, renderSoakTable } from "../lib/soak_stats.ts";
+import { CpuBurner } from "../lib/soak/cpu_burner.ts";
+import { cachedCatalog } from "../lib/runner/catalog_cache.ts";
+import { runDenoTest } from "../lib/runner/deno_test_process.ts";
+import { runCommand, UsageError } from "../lib/runner/command_line.ts";
+import { loadCatalog, runSelection, select } from "../lib/runner/runner.ts";
+import { findLeftovers, loopbackConnections } from "../lib/soak/leak_check.ts";
+import { prepareOutputPath, writeOutput } from "../lib/runner/output_path.ts";
+import type { ReportCase } from "../lib/report/report.ts";
+import { RunProgress } from "../lib/runner/progress.ts";
+import { parseSoakArgs, SOAK_HELP } from "../lib/soak/args.ts";
+import { aggregateRuns, renderSoakTable } from "../lib/soak/stats.ts";
 
 const WRITE_HINT =
   "soak writes only under reports/ (deno.json permissions.soak), e.g. --json reports/soak.json";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { PlatformTable } from "../expectations.ts";
+import type { PlatformTable } from "./lookup.ts";
 import { posix } from "./posix.ts";
 
 const BSD_DISCONNECT =

@@ -1,0 +1,122 @@
+/**
+ * The record every case leaves behind, whatever its outcome, and how it
+ * travels from a test process to the kit runner: one line on stdout,
+ * `##closewait-result <json>`, printed only when `CLOSEWAIT_REPORT=1`.
+ *
+ * @module
+ */
+
+import type { Layer } from "../expectations/lookup.ts";
+import type { Platform } from "../platform/platform.ts";
+import type { Trace } from "../wire/segment.ts";
+
+/** Outcome of a step or a case. */
+export type Status =
+  | "passed"
+  | "failed"
+  | "skipped"
+  | "known-deviation"
+  | "unjudged";
+
+/** One observed step and its verdict. */
+export interface StepResult {
+  /** The step's name, as in the expectation tables. */
+  step: string;
+  /** What was expected (`undefined` when nothing is recorded: unjudged). */
+  expected?: string;
+  /** What was observed. */
+  observed: string;
+  /** Figures or context behind the observation. */
+  detail?: string;
+  /** The verdict for this step. */
+  status: Status;
+  /** Where the expectation comes from. */
+  source?: string;
+  /** For known deviations: where the deviation is tracked. */
+  issue?: string;
+}
+
+/** A named figure measured by a case, e.g. an RST delay in µs. */
+export interface Timing {
+  /** What was measured. */
+  name: string;
+  /** The value. */
+  value: number;
+  /** Its unit. */
+  unit: "us" | "ms" | "ns";
+}
+
+/** The record of one case at one layer. */
+export interface CaseResult {
+  /** Case id, e.g. `tcp-write-after-peer-close`. */
+  id: string;
+  /** Layer observed. */
+  layer: Layer;
+  /** Overall verdict (worst step wins; an error is a failure). */
+  status: Status;
+  /** One-sentence scenario. */
+  summary: string;
+  /** Steps in the order they happened. */
+  steps: StepResult[];
+  /** Figures measured. */
+  timings: Timing[];
+  /** Why it was skipped, or the failure message. */
+  reason?: string;
+  /** The platform the run judged. */
+  platform: Platform;
+  /** Wall time of the case in ms. */
+  durationMs: number;
+  /** The segments captured on the wire (wire layer only). */
+  trace?: Trace;
+}
+
+/** Prefix of a result line on a test process's stdout. */
+export const RESULT_PREFIX = "##closewait-result ";
+
+/** Whether the kit runner asked for result lines. */
+export function reportingEnabled(): boolean {
+  return Deno.env.get("CLOSEWAIT_REPORT") === "1";
+}
+
+/** Prints a result line for the kit runner (only when it asked for them). */
+export function emitResult(result: CaseResult): void {
+  if (reportingEnabled()) console.log(RESULT_PREFIX + JSON.stringify(result));
+}
+
+/**
+ * Picks the result lines out of a test run's output.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { parseResultLines, RESULT_PREFIX } from "./result.ts";
+ * const out = `noise\n${RESULT_PREFIX}{"id":"x","layer":"deno"}\n`;
+ * assertEquals(parseResultLines(out).map((r) => r.id), ["x"]);
+ * ```
+ */
+export function parseResultLines(output: string): CaseResult[] {
+  const results: CaseResult[] = [];
+  for (const line of output.split("\n")) {
+    const at = line.indexOf(RESULT_PREFIX);
+    if (at >= 0) {
+      results.push(JSON.parse(line.slice(at + RESULT_PREFIX.length)));
+    }
+  }
+  return results;
+}
+
+const RANK: Record<Status, number> = {
+  passed: 0,
+  skipped: 1,
+  unjudged: 2,
+  "known-deviation": 3,
+  failed: 4,
+};
+
+/** The overall status of a set of steps: the worst one (none: passed). */
+export function worstStatus(statuses: Status[]): Status {
+  return statuses.reduce<Status>(
+    (worst, s) => RANK[s] > RANK[worst] ? s : worst,
+    "passed",
+  );
+}

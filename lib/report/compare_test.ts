@@ -1,0 +1,70 @@
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import { compareReports, renderMatrixMarkdown } from "./compare.ts";
+import { type KitReport, parseKitReport } from "./report.ts";
+
+const load = async (name: string) => ({
+  file: `fixtures/reports/${name}`,
+  report: parseKitReport(
+    await Deno.readTextFile(
+      new URL(`../../fixtures/reports/${name}`, import.meta.url),
+    ),
+  ),
+});
+
+Deno.test("compareReports() puts the rows that differ first", async () => {
+  const m = compareReports([
+    await load("linux-x86_64.json"),
+    await load("linux-aarch64.json"),
+  ]);
+  const differing = m.rows.filter((r) => r.differs).map((r) =>
+    `${r.id} ${r.layer}`
+  );
+  assertEquals(differing, [
+    "tcp-close-with-unread-data-sends-rst deno",
+    "tcp-fin-reads-zero syscall",
+    "tcp-write-after-peer-close wire",
+  ]);
+  assertEquals(m.rows.slice(0, 3).every((r) => r.differs), true);
+  assertEquals(m.columns.map((c) => c.label), [
+    "linux 6.18.44-fc-v769 x86_64",
+    "linux 6.8.0-1017-azure aarch64",
+  ]);
+});
+
+Deno.test("compareReports() marks a case missing from one report as differing", async () => {
+  const a = await load("linux-x86_64.json");
+  const b = structuredClone(a) as { file: string; report: KitReport };
+  b.file = "other/linux-x86_64.json";
+  b.report.cases = b.report.cases.slice(1);
+  const m = compareReports([a, b]);
+  assertEquals(m.rows[0].differs, true);
+  assertEquals(m.rows[0].cells[1], null);
+  // Equal labels are told apart by file name.
+  assertEquals(m.columns[0].label, m.columns[1].label);
+  assertEquals(m.columns[0].label.endsWith("(linux-x86_64.json)"), true);
+});
+
+Deno.test("renderMatrixMarkdown() shows environments and one cell per environment", async () => {
+  const md = renderMatrixMarkdown(
+    compareReports([
+      await load("linux-x86_64.json"),
+      await load("linux-aarch64.json"),
+    ]),
+  );
+  assertStringIncludes(
+    md,
+    "2 environments, 24 case rows; 3 differ across environments",
+  );
+  assertStringIncludes(
+    md,
+    "| 2 | linux 6.8.0-1017-azure aarch64 | 2.9.6 (V8 15.0.245.2-rusty) |",
+  );
+  assertStringIncludes(
+    md,
+    "| ≠ | `tcp-fin-reads-zero` | syscall | ✅ passed | ⏭️ skipped: gcc not found: the C helper cannot be built |",
+  );
+  assertStringIncludes(
+    md,
+    "|  | `tcp-fin-reads-zero` | deno | ✅ passed | ✅ passed |",
+  );
+});

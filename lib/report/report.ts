@@ -1,0 +1,363 @@
+/**
+ * The kit's JSON report: what ran where, with what outcome. The Markdown,
+ * JUnit and terminal renderings and the cross-machine comparison are all
+ * made from this one shape, so a report file can be re-rendered or merged
+ * later on another machine.
+ *
+ * @module
+ */
+
+import type { Environment } from "./environment.ts";
+import type { Layer } from "../expectations/lookup.ts";
+import type { CaseResult, Status, StepResult, Timing } from "../case/result.ts";
+import type { Trace } from "../wire/segment.ts";
+
+/** Identifies a kit report file (and its format's version). */
+export const REPORT_SCHEMA = "closewait-report/1";
+
+/** The kit that made a report. */
+export interface KitInfo {
+  /** Package name from `deno.json`. */
+  name: string;
+  /** Package version from `deno.json`. */
+  version: string;
+}
+
+/**
+ * A row's layer; `"-"` when a failure belongs to no layer (a case file that
+ * did not even load, so its layers are unknown).
+ */
+export type ReportLayer = Layer | "-";
+
+/** One case at one layer, as reported. */
+export interface ReportCase {
+  /** Case id. */
+  id: string;
+  /** Layer observed. */
+  layer: ReportLayer;
+  /** Verdict. */
+  status: Status;
+  /** The scenario in one sentence. */
+  summary: string;
+  /** The step that decided the verdict (first failed, deviating or unjudged). */
+  step?: string;
+  /** What that step expected. */
+  expected?: string;
+  /** What that step observed. */
+  observed?: string;
+  /** Where that step's expectation comes from (man page, RFC, source). */
+  source?: string;
+  /** Skip reason, failure message, or why the case left no record. */
+  reason?: string;
+  /** Figures measured. */
+  timings: Timing[];
+  /** Every step in order. */
+  steps: StepResult[];
+  /** Wire evidence (wire layer). */
+  trace?: Trace;
+  /** The case file. */
+  file?: string;
+  /** Wall time of the case in ms. */
+  durationMs?: number;
+}
+
+/** Counts by status. */
+export interface Summary {
+  /** Cases that passed. */
+  passed: number;
+  /** Cases that failed. */
+  failed: number;
+  /** Cases skipped (a requirement missing). */
+  skipped: number;
+  /** Cases showing a documented deviation. */
+  knownDeviation: number;
+  /** Cases with a step no expectation exists for. */
+  unjudged: number;
+}
+
+/** A kit report. */
+export interface KitReport {
+  /** Always {@linkcode REPORT_SCHEMA}. */
+  schema: typeof REPORT_SCHEMA;
+  /** The kit. */
+  kit: KitInfo;
+  /** When the run ended (ISO 8601). */
+  generated: string;
+  /** What was selected (`--filter`, `--layer`), if anything. */
+  selection: { filter?: string; layer?: string };
+  /** The machine. */
+  environment: Environment;
+  /** Counts by status. */
+  summary: Summary;
+  /** One entry per case and layer. */
+  cases: ReportCase[];
+}
+
+const DECIDING: Status[] = ["failed", "known-deviation", "unjudged"];
+
+/**
+ * The step that explains a case's verdict: the first failed one, else the
+ * first known deviation, else the first unjudged one.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { decidingStep } from "./report.ts";
+ * const steps = [
+ *   { step: "a", observed: "0", status: "passed" as const },
+ *   { step: "b", observed: "1", status: "unjudged" as const },
+ * ];
+ * assertEquals(decidingStep(steps)?.step, "b");
+ * ```
+ */
+export function decidingStep(steps: StepResult[]): StepResult | undefined {
+  for (const status of DECIDING) {
+    const step = steps.find((s) => s.status === status);
+    if (step) return step;
+  }
+  return undefined;
+}
+
+/**
+ * A report row from a case's record.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { caseFromResult } from "./report.ts";
+ * const row = caseFromResult({
+ *   id: "x", layer: "deno", status: "failed", summary: "s", timings: [],
+ *   steps: [{ step: "read()", expected: "0", observed: "-1 EIO", status: "failed" }],
+ *   platform: { os: "linux", kernel: "6.1", arch: "x86_64", deno: "2.9.6", v8: "" },
+ *   durationMs: 3,
+ * }, "cases/x_test.ts");
+ * assertEquals([row.step, row.expected, row.observed], ["read()", "0", "-1 EIO"]);
+ * ```
+ */
+export function caseFromResult(r: CaseResult, file?: string): ReportCase {
+  const step = decidingStep(r.steps ?? []);
+  const row: ReportCase = {
+    id: r.id,
+    layer: r.layer,
+    status: r.status,
+    summary: r.summary,
+    timings: r.timings ?? [],
+    steps: r.steps ?? [],
+    durationMs: r.durationMs,
+  };
+  if (step) {
+    row.step = step.step;
+    if (step.expected !== undefined) row.expected = step.expected;
+    row.observed = step.observed;
+    if (step.source !== undefined) row.source = step.source;
+  }
+  if (r.reason !== undefined) row.reason = r.reason;
+  if (r.trace !== undefined) row.trace = r.trace;
+  if (file !== undefined) row.file = file;
+  return row;
+}
+
+/**
+ * Counts cases by status.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { summarize } from "./report.ts";
+ * assertEquals(summarize([{ status: "passed" }, { status: "known-deviation" }]), {
+ *   passed: 1, failed: 0, skipped: 0, knownDeviation: 1, unjudged: 0,
+ * });
+ * ```
+ */
+export function summarize(cases: Pick<ReportCase, "status">[]): Summary {
+  const s: Summary = {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+    knownDeviation: 0,
+    unjudged: 0,
+  };
+  for (const c of cases) {
+    if (c.status === "known-deviation") s.knownDeviation++;
+    else s[c.status]++;
+  }
+  return s;
+}
+
+/**
+ * The report of a run; cases are sorted by id, then layer.
+ *
+ * @example
+ * ```ts ignore
+ * import { buildReport } from "./report.ts";
+ * const report = buildReport({ name: "@closewait/kit", version: "0.1.0" }, env, rows, {});
+ * await Deno.writeTextFile("reports/kit.json", JSON.stringify(report, null, 2));
+ * ```
+ */
+export function buildReport(
+  kit: KitInfo,
+  environment: Environment,
+  cases: ReportCase[],
+  selection: KitReport["selection"],
+  generated: Date = new Date(),
+): KitReport {
+  const order: Record<string, number> = { syscall: 0, deno: 1, wire: 2 };
+  const sorted = [...cases].sort((a, b) =>
+    a.id < b.id
+      ? -1
+      : a.id > b.id
+      ? 1
+      : (order[a.layer] ?? 9) - (order[b.layer] ?? 9)
+  );
+  return {
+    schema: REPORT_SCHEMA,
+    kit,
+    generated: generated.toISOString(),
+    selection,
+    environment,
+    summary: summarize(sorted),
+    cases: sorted,
+  };
+}
+
+/**
+ * The RST timings of a case (those whose name contains `RST`), as short
+ * text: `41.2 µs`; several are joined with `, `.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { rstTiming } from "./report.ts";
+ * assertEquals(rstTiming([{ name: "RST seen after write #1", value: 41.25, unit: "us" }]), "41.3 µs");
+ * ```
+ */
+export function rstTiming(timings: Timing[]): string {
+  return timings.filter((t) => t.name.includes("RST")).map(formatTiming)
+    .join(", ");
+}
+
+/**
+ * One figure with its unit: `41.3 µs`, `2.1 ms`, `300 ns`.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { formatTiming } from "./report.ts";
+ * assertEquals(formatTiming({ name: "x", value: 2.06, unit: "ms" }), "2.1 ms");
+ * ```
+ */
+export function formatTiming(t: Timing): string {
+  const unit = t.unit === "us" ? "µs" : t.unit;
+  const digits = Math.abs(t.value) >= 100 ? 0 : 1;
+  return `${t.value.toFixed(digits)} ${unit}`;
+}
+
+/** Why a file is not a kit report. */
+export class ReportFormatError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "ReportFormatError";
+  }
+}
+
+const STATUSES = new Set<string>([
+  "passed",
+  "failed",
+  "skipped",
+  "known-deviation",
+  "unjudged",
+]);
+
+/**
+ * Parses and checks a kit report's text; throws {@linkcode ReportFormatError}
+ * saying what is wrong when it is not one.
+ *
+ * @example
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * import { parseKitReport, ReportFormatError } from "./report.ts";
+ * assertThrows(() => parseKitReport('{"cases": []}'), ReportFormatError);
+ * ```
+ */
+export function parseKitReport(text: string): KitReport {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new ReportFormatError(`not JSON (${(e as Error).message})`);
+  }
+  const r = data as Partial<KitReport> | null;
+  if (typeof r !== "object" || r === null || Array.isArray(r)) {
+    throw new ReportFormatError("not a JSON object");
+  }
+  if (r.schema !== REPORT_SCHEMA) {
+    throw new ReportFormatError(
+      `no "schema": "${REPORT_SCHEMA}" (found ${JSON.stringify(r.schema)})`,
+    );
+  }
+  const env = r.environment as Partial<Environment> | undefined;
+  if (
+    typeof env !== "object" || env === null || typeof env.os !== "string" ||
+    typeof env.kernel !== "string" || typeof env.arch !== "string"
+  ) {
+    throw new ReportFormatError("environment missing os, kernel or arch");
+  }
+  if (typeof r.kit?.name !== "string" || typeof r.kit?.version !== "string") {
+    throw new ReportFormatError("kit missing name or version");
+  }
+  if (!Array.isArray(r.cases)) throw new ReportFormatError("cases missing");
+  r.cases.forEach((c, i) => {
+    if (
+      typeof c?.id !== "string" || typeof c.layer !== "string" ||
+      !STATUSES.has(c.status)
+    ) {
+      throw new ReportFormatError(`cases[${i}] lacks id, layer or status`);
+    }
+  });
+  return r as KitReport;
+}
+
+/**
+ * A few words on a row: for a failed or deviating case the deciding step
+ * with expected and observed, for an unjudged one what was observed, for a
+ * skipped one why; passed rows have nothing to add.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { rowNote } from "./report.ts";
+ * assertEquals(
+ *   rowNote({ status: "failed", step: "write() #2", expected: "-1 EPIPE", observed: "3" }),
+ *   'write() #2: expected -1 EPIPE, observed 3',
+ * );
+ * ```
+ */
+export function rowNote(
+  c: Pick<ReportCase, "status" | "step" | "expected" | "observed" | "reason">,
+): string {
+  const lines = (c.reason ?? "").split("\n").map((l) => l.trim())
+    .filter((l) => l);
+  // "Leaks detected:" says little without the line after it.
+  const reason = lines[0]?.endsWith(":") && lines[1]
+    ? `${lines[0]} ${lines[1].replace(/^- /, "")}`
+    : lines[0];
+  switch (c.status) {
+    case "passed":
+      return "";
+    case "skipped":
+      return reason ?? "";
+    case "unjudged":
+      return c.step
+        ? `${c.step}: observed ${c.observed} (no expectation recorded)`
+        : "";
+    default:
+      if (c.step && c.expected !== undefined) {
+        return `${c.step}: expected ${c.expected}, observed ${c.observed}`;
+      }
+      if (c.step && c.step !== "(error)") {
+        return `${c.step}: observed ${c.observed}`;
+      }
+      return reason ?? c.observed ?? "";
+  }
+}

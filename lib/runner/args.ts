@@ -1,0 +1,137 @@
+/**
+ * The kit runner's command line: flags, their checks, and the help text.
+ * Every mistake becomes a {@linkcode UsageError} with one line to show; the
+ * runner prints it and exits with status 2.
+ *
+ * @module
+ */
+
+import { parseFlags, UsageError } from "./command_line.ts";
+import { type Layer, LAYERS } from "../expectations/lookup.ts";
+
+export { UsageError };
+
+/** Which case ids a `--filter` selects. */
+export interface CaseFilter {
+  /** The flag's text, as given. */
+  text: string;
+  /** Whether an id is selected. */
+  matches(id: string, allIds: readonly string[]): boolean;
+}
+
+/** What the kit was asked to do. */
+export interface KitOptions {
+  /** Show the help and exit. */
+  help: boolean;
+  /** List the cases instead of running them. */
+  list: boolean;
+  /** Where to write the JSON report. */
+  json?: string;
+  /** Where to write the Markdown report. */
+  markdown?: string;
+  /** Where to write the JUnit XML report. */
+  junit?: string;
+  /** Which case ids to run. */
+  filter?: CaseFilter;
+  /** Which layer to run. */
+  layer?: Layer;
+  /** The directory of case files. */
+  cases: string;
+}
+
+/** The help text. */
+export const KIT_HELP =
+  `closewait kit: runs every conformance case on this machine and reports.
+
+Usage: deno task kit [options]
+
+Options:
+  --list               list the case ids, layers and one-line summaries; run nothing
+  --filter TEXT        run the case whose id is TEXT, or else every id containing TEXT
+  --filter /REGEX/     run the cases whose id matches REGEX
+  --layer LAYER        run only this layer: ${LAYERS.join(", ")}
+  --json FILE          write the JSON report (kit, environment, summary, cases)
+  --markdown FILE      write a Markdown report to paste into a bug report
+  --junit FILE         write JUnit XML (one testcase per case and layer)
+  --cases DIR          where the case files are (default: cases)
+  -h, --help           show this help
+
+Report files must be under reports/: the kit's permissions (deno.json,
+"permissions.kit") let it write nowhere else.
+
+Exit status: 0 nothing failed, 1 something failed, 2 bad usage.`;
+
+/**
+ * Reads `--filter`: `/REGEX/` matches ids by regular expression; TEXT
+ * selects the case whose id is exactly TEXT, or, when no id is, every id
+ * containing it (as `deno test --filter` does with names).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { parseFilter } from "./args.ts";
+ * const ids = ["tcp-fin", "tcp-fin-twice", "pipe"];
+ * assertEquals(ids.filter((id) => parseFilter("tcp-fin").matches(id, ids)), ["tcp-fin"]);
+ * assertEquals(ids.filter((id) => parseFilter("/^tcp/").matches(id, ids)), ["tcp-fin", "tcp-fin-twice"]);
+ * ```
+ */
+export function parseFilter(text: string): CaseFilter {
+  const m = /^\/(.*)\/([a-z]*)$/s.exec(text);
+  if (m) {
+    let re: RegExp;
+    try {
+      re = new RegExp(m[1], m[2]);
+    } catch (e) {
+      throw new UsageError(
+        `--filter ${text}: not a regular expression (${(e as Error).message})`,
+      );
+    }
+    return { text, matches: (id) => re.test(id) };
+  }
+  return {
+    text,
+    matches: (id, all) => all.includes(text) ? id === text : id.includes(text),
+  };
+}
+
+/**
+ * Parses the kit's arguments; throws {@linkcode UsageError} on unknown
+ * flags, stray arguments, missing values or an unknown layer.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { parseKitArgs, UsageError } from "./args.ts";
+ * assertEquals(parseKitArgs(["--layer", "deno"]).layer, "deno");
+ * assertThrows(() => parseKitArgs(["--colour"]), UsageError);
+ * ```
+ */
+export function parseKitArgs(args: string[]): KitOptions {
+  const { help, booleans, strings } = parseFlags(args, {
+    boolean: ["list"],
+    string: ["json", "markdown", "junit", "filter", "layer", "cases"],
+  });
+  const flags = { ...booleans, ...strings };
+  const layer = flags.layer as string | undefined;
+  if (layer !== undefined && !(LAYERS as readonly string[]).includes(layer)) {
+    throw new UsageError(
+      `unknown layer ${JSON.stringify(layer)}; layers are ${LAYERS.join(", ")}`,
+    );
+  }
+  const outputs = [flags.json, flags.markdown, flags.junit].filter((p) => p);
+  if (new Set(outputs).size < outputs.length) {
+    throw new UsageError("--json, --markdown and --junit need different files");
+  }
+  return {
+    help,
+    list: booleans.list,
+    json: flags.json as string | undefined,
+    markdown: flags.markdown as string | undefined,
+    junit: flags.junit as string | undefined,
+    filter: flags.filter !== undefined
+      ? parseFilter(flags.filter as string)
+      : undefined,
+    layer: layer as Layer | undefined,
+    cases: (flags.cases as string | undefined) ?? "cases",
+  };
+}

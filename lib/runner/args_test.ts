@@ -1,0 +1,107 @@
+import { assertEquals, assertThrows } from "@std/assert";
+import { parseFilter, parseKitArgs, UsageError } from "./args.ts";
+
+Deno.test("parseKitArgs() reads every flag", () => {
+  const o = parseKitArgs([
+    "--json",
+    "reports/a.json",
+    "--markdown=reports/a.md",
+    "--junit",
+    "reports/a.xml",
+    "--filter",
+    "/^tcp-/",
+    "--layer",
+    "wire",
+    "--cases",
+    "fixtures/kit_cases",
+  ]);
+  assertEquals(
+    [
+      o.json,
+      o.markdown,
+      o.junit,
+      o.filter?.text,
+      o.layer,
+      o.cases,
+      o.list,
+      o.help,
+    ],
+    [
+      "reports/a.json",
+      "reports/a.md",
+      "reports/a.xml",
+      "/^tcp-/",
+      "wire",
+      "fixtures/kit_cases",
+      false,
+      false,
+    ],
+  );
+  assertEquals(parseKitArgs([]).cases, "cases");
+  assertEquals(parseKitArgs(["-h"]).help, true);
+  assertEquals(parseKitArgs(["--list"]).list, true);
+});
+
+Deno.test("parseKitArgs() rejects unknown flags and stray arguments", () => {
+  assertThrows(
+    () => parseKitArgs(["--colour"]),
+    UsageError,
+    "unknown flag --colour",
+  );
+  assertThrows(
+    () => parseKitArgs(["--jsn=x"]),
+    UsageError,
+    "unknown flag --jsn",
+  );
+  assertThrows(
+    () => parseKitArgs(["tcp-x"]),
+    UsageError,
+    'unexpected argument "tcp-x"',
+  );
+  assertThrows(
+    () => parseKitArgs(["--list", "extra"]),
+    UsageError,
+    "unexpected argument",
+  );
+});
+
+Deno.test("parseKitArgs() rejects missing values, unknown layers and shared output files", () => {
+  assertThrows(
+    () => parseKitArgs(["--json"]),
+    UsageError,
+    "--json needs a value",
+  );
+  assertThrows(
+    () => parseKitArgs(["--filter", "--list"]),
+    UsageError,
+    "--filter needs a value",
+  );
+  assertThrows(
+    () => parseKitArgs(["--layer", "kernel"]),
+    UsageError,
+    'unknown layer "kernel"',
+  );
+  assertThrows(
+    () => parseKitArgs(["--json", "reports/a", "--junit", "reports/a"]),
+    UsageError,
+    "different files",
+  );
+});
+
+Deno.test("parseFilter() selects an exact id alone, else every id containing the text", () => {
+  const ids = ["tcp-fin-reads-zero", "tcp-fin-reads-zero-twice", "pipe-x"];
+  const pick = (text: string) =>
+    ids.filter((id) => parseFilter(text).matches(id, ids));
+  assertEquals(pick("tcp-fin-reads-zero"), ["tcp-fin-reads-zero"]);
+  assertEquals(pick("fin"), ["tcp-fin-reads-zero", "tcp-fin-reads-zero-twice"]);
+  assertEquals(pick("/x$/"), ["pipe-x"]);
+  assertEquals(pick("/TCP/i").length, 2);
+});
+
+Deno.test("parseFilter() rejects a broken regular expression", () => {
+  assertThrows(
+    () => parseFilter("/(/"),
+    UsageError,
+    "not a regular expression",
+  );
+});
