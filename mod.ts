@@ -53,7 +53,7 @@ export * from "./lib/helper/build.ts";
 export * from "./lib/helper/helper.ts";
 export * from "./lib/sockets/pair.ts";
 export * from "./lib/sockets/state.ts";
-export * from "./lib/expectations/lookup.ts";
+export * from "./lib/expectations/mod.ts";
 export * from "./lib/case/requirements.ts";
 export * from "./lib/case/result.ts";
 export * from "./lib/wire/segment.ts";

@@ -7,7 +7,11 @@
  */
 
 import { renderBench, summarizeBench } from "../lib/bench/bench.ts";
-import { parseFlags, runCommand, UsageError } from "../lib/runner/command_line.ts";
+import {
+  parseFlags,
+  runCommand,
+  UsageError,
+} from "../lib/runner/command_line.ts";
 import { CACHE_DIR } from "../lib/lock/lock_file.ts";
 import { prepareOutputPath, writeOutput } from "../lib/runner/output_path.ts";
 import { type KitReport, parseKitReport } from "../lib/report/report.ts";

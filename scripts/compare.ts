@@ -10,7 +10,11 @@
  */
 
 import { compareReports, renderMatrixMarkdown } from "../lib/report/compare.ts";
-import { parseFlags, runCommand, UsageError } from "../lib/runner/command_line.ts";
+import {
+  parseFlags,
+  runCommand,
+  UsageError,
+} from "../lib/runner/command_line.ts";
 import { prepareOutputPath, writeOutput } from "../lib/runner/output_path.ts";
 import {
   type KitReport,

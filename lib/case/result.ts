@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Layer } from "../expectations/lookup.ts";
+import type { Layer } from "../expectations/mod.ts";
 import type { Platform } from "../platform/platform.ts";
 import type { Trace } from "../wire/segment.ts";
 

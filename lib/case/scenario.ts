@@ -19,13 +19,22 @@ import {
   type Layer,
   matches,
   type PlatformTable,
-} from "../expectations/lookup.ts";
-import { type Endpoint, Helper, type HelperOptions } from "../helper/helper.ts";
-import { Capture, type CaptureOptions, type CaptureResult } from "../wire/capture.ts";
+} from "../expectations/mod.ts";
+import type { Endpoint, Tuple } from "../address/mod.ts";
+import { Helper, type HelperOptions } from "../helper/helper.ts";
+import {
+  Capture,
+  type CaptureOptions,
+  type CaptureResult,
+} from "../wire/capture.ts";
 import { renderSegments } from "../wire/render.ts";
 import { wireHelperPair, type WirePair } from "../wire/pair.ts";
 import { matchSequence, sequenceOf, sideBySide } from "../wire/sequence.ts";
-import { currentPlatform, type OsName, type Platform } from "../platform/platform.ts";
+import {
+  currentPlatform,
+  type OsName,
+  type Platform,
+} from "../platform/platform.ts";
 import { missingRequirement, type Requirement } from "./requirements.ts";
 import {
   type CaseResult,
@@ -38,7 +47,7 @@ import type { Trace } from "../wire/segment.ts";
 import { judgeReset } from "../rst_timing/bound.ts";
 import type { WireReset } from "../rst_timing/wire.ts";
 import { TIMED_OUT, within } from "../deadline/within.ts";
-import { type TcpState, type Tuple, waitForState } from "../sockets/state.ts";
+import { type TcpState, waitForState } from "../sockets/state.ts";
 
 /** Raised when an observation differs from its expectation. */
 export class ExpectationFailure extends Error {

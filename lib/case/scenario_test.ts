@@ -1,5 +1,5 @@
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import type { PlatformTable } from "../expectations/lookup.ts";
+import type { PlatformTable } from "../expectations/mod.ts";
 import type { Platform } from "../platform/platform.ts";
 import { ExpectationFailure, Scenario } from "./scenario.ts";
 

@@ -4,7 +4,7 @@ import {
   type Expectation,
   matches,
   type PlatformTable,
-} from "../expectations/lookup.ts";
+} from "../expectations/mod.ts";
 import type { Platform } from "../platform/platform.ts";
 import { ExpectationFailure, Scenario } from "./scenario.ts";
 import { connectionsOf, parseTcpdumpText } from "../wire/tcpdump_text.ts";

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { PlatformTable } from "./lookup.ts";
+import type { PlatformTable } from "./types.ts";
 import { SOURCES as S } from "./sources.ts";
 
 const ok = (source = "the call succeeds") => ({ expect: "0", source });

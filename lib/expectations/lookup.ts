@@ -1,63 +1,21 @@
 /**
- * Expected behaviour as data: per platform, case, layer and step.
- *
- * The tables live in `lib/expectations/<os>.ts`, one file per platform, in
- * the spirit of gVisor's per-platform expectation files: the case code never
- * branches on the OS, it asks for the expectation of a step and compares.
+ * Looking up and applying expectations: which entry holds for a step on a
+ * platform, whether an observation matches it, and how a case's own
+ * expectations are laid over the built-in tables.
  *
  * @module
  */
 
-import { compareReleases, type OsName, type Platform } from "../platform/platform.ts";
-import { linux } from "./linux.ts";
-import { darwin } from "./darwin.ts";
-import { freebsd } from "./freebsd.ts";
-import { windows } from "./windows.ts";
+import { compareReleases, type Platform } from "../platform/mod.ts";
 import { wireMatches } from "../wire/sequence.ts";
-
-/** Where a case observes: raw system calls, Deno's API, or the wire. */
-export type Layer = "syscall" | "deno" | "wire";
-
-/** All layers, in report order. */
-export const LAYERS: readonly Layer[] = ["syscall", "deno", "wire"];
-
-/** What one step of one case is expected to show on one platform. */
-export interface Expectation {
-  /** The expected observation, or a list of acceptable ones. */
-  expect: string | readonly string[];
-  /** Where the claim comes from: man page, RFC, kernel source, issue. */
-  source: string;
-  /** Only for kernel releases in [min, below). */
-  kernel?: { min?: string; below?: string };
-  /**
-   * The platform is known to behave otherwise today: `observed` is what it
-   * does, `issue` where that is tracked. Seeing `observed` is reported as a
-   * known deviation; seeing `expect` means the deviation was fixed and this
-   * entry is out of date.
-   */
-  knownDeviation?: { observed: string; issue: string };
-  /**
-   * How an observation is compared with `expect`: exactly (the default), or
-   * `"wire"`: `expect` is a wire sequence (`"c:S s:S. c:. c:F. s:. s:P.(3)
-   * c:R"`, notation in `lib/wire_sequence.ts`) and the captured sequence
-   * matches it up to the tolerated pure ACKs.
-   */
-  compare?: "exact" | "wire";
-}
-
-/** Steps of one case at one layer, by step name. */
-export type StepTable = Record<string, Expectation | readonly Expectation[]>;
-
-/** One platform's expectations: case id → layer → steps. */
-export type PlatformTable = Record<string, Partial<Record<Layer, StepTable>>>;
-
-/** The tables by OS. */
-export const EXPECTATIONS: Record<Exclude<OsName, "other">, PlatformTable> = {
-  linux,
-  darwin,
-  freebsd,
-  windows,
-};
+import type {
+  CaseExpectations,
+  Expectation,
+  ExpectationTables,
+  Layer,
+  PlatformTable,
+} from "./types.ts";
+import { EXPECTATIONS } from "./tables.ts";
 
 function inRange(kernel: string, range: Expectation["kernel"]): boolean {
   if (!range) return true;
@@ -84,7 +42,7 @@ export function expectationFor(
   caseId: string,
   layer: Layer,
   step: string,
-  tables: Partial<Record<OsName, PlatformTable>> = EXPECTATIONS,
+  tables: ExpectationTables = EXPECTATIONS,
 ): Expectation | undefined {
   const entry = tables[platform.os]?.[caseId]?.[layer]?.[step];
   if (!entry) return undefined;
@@ -92,6 +50,42 @@ export function expectationFor(
     ? entry
     : [entry as Expectation];
   return candidates.find((e) => inRange(platform.kernel, e.kernel));
+}
+
+/**
+ * The tables a case is judged by: `base` (the built-in tables by default)
+ * with a case's own expectations laid over its steps at its layer. A step
+ * the case names replaces the built-in entry of that name; every other
+ * built-in step stays. `base` is never modified.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { withCaseExpectations } from "./lookup.ts";
+ * const tables = withCaseExpectations("my-case", "syscall", {
+ *   linux: { "read()": { expect: "0", source: "recv(2)" } },
+ * });
+ * assertEquals(tables.linux?.["my-case"]?.syscall?.["read()"], { expect: "0", source: "recv(2)" });
+ * ```
+ */
+export function withCaseExpectations(
+  caseId: string,
+  layer: Layer,
+  own: CaseExpectations | undefined,
+  base: ExpectationTables = EXPECTATIONS,
+): ExpectationTables {
+  if (!own) return base;
+  const merged: ExpectationTables = { ...base };
+  for (const [os, steps] of Object.entries(own)) {
+    if (!steps) continue;
+    const key = os as keyof ExpectationTables;
+    const table: PlatformTable = { ...merged[key] };
+    const layers = { ...table[caseId] };
+    layers[layer] = { ...layers[layer], ...steps };
+    table[caseId] = layers;
+    merged[key] = table;
+  }
+  return merged;
 }
 
 /** Whether `observed` is one of the values an expectation accepts. */
@@ -112,10 +106,14 @@ export function describeExpected(expectation: Expectation): string {
 }
 
 /** Every step named for a case and layer on any platform (for listings). */
-export function knownSteps(caseId: string, layer: Layer): string[] {
+export function knownSteps(
+  caseId: string,
+  layer: Layer,
+  tables: ExpectationTables = EXPECTATIONS,
+): string[] {
   const steps = new Set<string>();
-  for (const table of Object.values(EXPECTATIONS)) {
-    for (const step of Object.keys(table[caseId]?.[layer] ?? {})) {
+  for (const table of Object.values(tables)) {
+    for (const step of Object.keys(table?.[caseId]?.[layer] ?? {})) {
       steps.add(step);
     }
   }

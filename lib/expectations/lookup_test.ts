@@ -6,7 +6,7 @@ import {
   LAYERS,
   matches,
   type PlatformTable,
-} from "./lookup.ts";
+} from "./mod.ts";
 import type { Platform } from "../platform/platform.ts";
 
 const on = (os: Platform["os"], kernel: string): Platform => ({

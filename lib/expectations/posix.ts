@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { PlatformTable } from "./lookup.ts";
+import type { PlatformTable } from "./types.ts";
 
 const POSIX_WRITE =
   "POSIX write(): EPIPE (and SIGPIPE) when writing to a pipe with no reader or a socket shut down / no longer connected";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { PlatformTable } from "./lookup.ts";
+import type { PlatformTable } from "./types.ts";
 
 const RFC_STATES = "RFC 9293 §3.3.2 state diagram";
 

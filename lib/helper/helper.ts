@@ -19,7 +19,7 @@ import {
   type ExitStatus,
   parseAnswer,
 } from "./protocol.ts";
-import type { Tuple } from "../sockets/state.ts";
+import { type Endpoint, parseEndpoint, type Tuple } from "../address/mod.ts";
 import { TIMED_OUT, within } from "../deadline/within.ts";
 
 /** Raised when the helper cannot do what a case asked of it. */
@@ -54,14 +54,6 @@ export interface HelperOptions {
   name?: string;
 }
 
-/** An endpoint address as the helper prints it: `127.0.0.1:80`, `[::1]:80`. */
-export interface Endpoint {
-  /** IP address without brackets. */
-  address: string;
-  /** Port number. */
-  port: number;
-}
-
 /** A socket the helper opened, with its descriptor and addresses. */
 export interface HelperSocket {
   /** The descriptor number inside the helper. */
@@ -86,13 +78,6 @@ export interface HelperPair {
   serverTuple: Tuple;
   /** connect()'s duration in µs: one loopback round trip plus overhead. */
   handshakeUs: number;
-}
-
-/** Parses `127.0.0.1:80` or `[::1]:80`. */
-export function parseEndpoint(text: string): Endpoint {
-  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(text);
-  if (!m) throw new RangeError(`not an endpoint: ${JSON.stringify(text)}`);
-  return { address: m[1], port: Number(m[2]) };
 }
 
 const TRANSCRIPT_LINES = 16;

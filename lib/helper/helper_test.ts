@@ -4,7 +4,7 @@ import {
   assertGreaterOrEqual,
   assertRejects,
 } from "@std/assert";
-import { Helper, HelperError, parseEndpoint } from "./helper.ts";
+import { Helper, HelperError } from "./helper.ts";
 import { ensureHelper } from "./build.ts";
 
 const built = await ensureHelper();
@@ -119,12 +119,4 @@ Deno.test({
       assertEquals(await h.tcpState(s.fd), "ESTABLISHED");
     }
   },
-});
-
-Deno.test("parseEndpoint() reads IPv4 and bracketed IPv6 endpoints", () => {
-  assertEquals(parseEndpoint("127.0.0.1:80"), {
-    address: "127.0.0.1",
-    port: 80,
-  });
-  assertEquals(parseEndpoint("[::1]:8080"), { address: "::1", port: 8080 });
 });

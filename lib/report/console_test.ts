@@ -34,11 +34,12 @@ Deno.test("renderRows() aligns status, case, layer, RST and notes", () => {
   ]);
 });
 
-Deno.test("renderRows() colours statuses when colours are on", () => {
+Deno.test("renderRows() colours statuses when colours are on, never under NO_COLOR", () => {
   setColorEnabled(true);
   try {
     const text = renderRows(rows);
-    assertEquals(text === stripAnsiCode(text), false);
+    // NO_COLOR wins over setColorEnabled(true): https://no-color.org
+    assertEquals(text !== stripAnsiCode(text), !Deno.noColor);
   } finally {
     setColorEnabled(false);
   }

@@ -8,7 +8,7 @@
  */
 
 import type { Environment } from "./environment.ts";
-import type { Layer } from "../expectations/lookup.ts";
+import type { Layer } from "../expectations/mod.ts";
 import type { CaseResult, Status, StepResult, Timing } from "../case/result.ts";
 import type { Trace } from "../wire/segment.ts";
 

@@ -7,7 +7,7 @@
  */
 
 import { parseFlags, UsageError } from "./command_line.ts";
-import { type Layer, LAYERS } from "../expectations/lookup.ts";
+import { type Layer, LAYERS } from "../expectations/mod.ts";
 
 export { UsageError };
 

@@ -15,7 +15,7 @@
  * @module
  */
 
-import type { Layer } from "../expectations/lookup.ts";
+import type { Layer } from "../expectations/mod.ts";
 import type {
   TestProcess,
   TestRequest,

@@ -6,7 +6,9 @@ import {
 } from "./test_output.ts";
 
 const fixture = (name: string) =>
-  Deno.readTextFile(new URL(`../../fixtures/deno_test/${name}`, import.meta.url));
+  Deno.readTextFile(
+    new URL(`../../fixtures/deno_test/${name}`, import.meta.url),
+  );
 
 Deno.test("parseTestOutput() reads verdicts, records and errors of a run", async () => {
   const out = parseTestOutput(await fixture("kit_cases_run.stdout.txt"));

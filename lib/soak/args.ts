@@ -6,7 +6,7 @@
  */
 
 import { parseFlags, UsageError } from "../runner/command_line.ts";
-import { type Layer, LAYERS } from "../expectations/lookup.ts";
+import { type Layer, LAYERS } from "../expectations/mod.ts";
 import { type CaseFilter, parseFilter } from "../runner/args.ts";
 
 /** Parsed soak options. */

@@ -7,7 +7,7 @@
 
 import type { Helper, HelperSocket } from "../helper/helper.ts";
 import { withLock } from "../lock/lock_file.ts";
-import type { Tuple } from "./state.ts";
+import type { Tuple } from "../address/mod.ts";
 import { TIMED_OUT, within } from "../deadline/within.ts";
 
 /** A connected client/server pair; disposing closes whatever is still open. */

@@ -9,7 +9,12 @@
  * @module
  */
 
-import type { Endpoint } from "../helper/helper.ts";
+import {
+  canonicalAddress,
+  type Endpoint,
+  sameEndpoint,
+  type Tuple,
+} from "../address/mod.ts";
 import { currentPlatform } from "../platform/platform.ts";
 
 /** A TCP state name in the kit's (Linux) vocabulary, or `"absent"`. */
@@ -27,14 +32,6 @@ export type TcpState =
   | "CLOSING"
   | "NEW_SYN_RECV"
   | "absent";
-
-/** One connection: the local and the remote end, seen from one socket. */
-export interface Tuple {
-  /** This socket's address. */
-  local: Endpoint;
-  /** The peer's address. */
-  remote: Endpoint;
-}
 
 /** One row of a state table. */
 export interface StateRow extends Tuple {
@@ -80,31 +77,6 @@ const OTHER_SPELLINGS: Record<string, TcpState> = {
   LISTENING: "LISTEN",
   CLOSING: "CLOSING",
 };
-
-/**
- * Writes an address in one canonical form so tables and sockets compare:
- * IPv4 as dotted quad, IPv6 as eight full lowercase groups, IPv4-mapped IPv6
- * as its IPv4 address.
- */
-export function canonicalAddress(address: string): string {
-  const a = address.replace(/^\[|\]$/g, "").toLowerCase().replace(/%.*$/, "");
-  if (!a.includes(":")) return a;
-  const mapped = /^(?:0*:)*:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
-  if (mapped) return mapped[1];
-  const [head, tail] = a.includes("::") ? a.split("::") : [a, undefined];
-  const left = head ? head.split(":") : [];
-  const right = tail === undefined ? [] : tail ? tail.split(":") : [];
-  const zeros = tail === undefined ? [] : Array(8 - left.length - right.length)
-    .fill("0");
-  return [...left, ...zeros, ...right].map((g) => g.padStart(4, "0")).join(
-    ":",
-  );
-}
-
-function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
-  return a.port === b.port &&
-    canonicalAddress(a.address) === canonicalAddress(b.address);
-}
 
 function hostLittleEndian(): boolean {
   return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

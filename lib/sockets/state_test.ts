@@ -1,12 +1,11 @@
 import { assertEquals } from "@std/assert";
+import { canonicalAddress, type Tuple } from "../address/mod.ts";
 import {
-  canonicalAddress,
   parseNetstatBsd,
   parseNetstatWindows,
   parseProcNetTcp,
   rowOf,
   stateOf,
-  type Tuple,
 } from "./state.ts";
 
 const fixture = (name: string) =>
@@ -82,13 +81,4 @@ Deno.test("parseNetstatWindows() reads TCP rows, CRLF and brackets included", as
 
 Deno.test("stateOf() says absent for a connection not listed", () => {
   assertEquals(stateOf([], server), "absent");
-});
-
-Deno.test("canonicalAddress() makes equal addresses compare equal", () => {
-  assertEquals(canonicalAddress("[::1]"), canonicalAddress("0:0:0:0:0:0:0:1"));
-  assertEquals(canonicalAddress("::ffff:127.0.0.1"), "127.0.0.1");
-  assertEquals(
-    canonicalAddress("fe80::1%lo"),
-    "fe80:0000:0000:0000:0000:0000:0000:0001",
-  );
 });

@@ -16,7 +16,7 @@
  * @module
  */
 
-import type { Endpoint } from "../helper/helper.ts";
+import type { Endpoint } from "../address/mod.ts";
 import type { Segment } from "./segment.ts";
 import {
   type Connection,

@@ -9,7 +9,8 @@
  * @module
  */
 
-import type { Endpoint, Helper, HelperPair } from "../helper/helper.ts";
+import type { Endpoint } from "../address/mod.ts";
+import type { Helper, HelperPair } from "../helper/helper.ts";
 import { Capture, type CaptureResult } from "./capture.ts";
 
 /** A helper pair whose connection is being captured. */

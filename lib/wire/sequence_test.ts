@@ -1,6 +1,6 @@
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { linux } from "../expectations/linux.ts";
-import type { Expectation } from "../expectations/lookup.ts";
+import type { Expectation } from "../expectations/mod.ts";
 import { connectionsOf, parseTcpdumpText } from "./tcpdump_text.ts";
 import {
   formatToken,

@@ -19,7 +19,7 @@
  * @module
  */
 
-import type { Endpoint } from "../helper/helper.ts";
+import type { Endpoint } from "../address/mod.ts";
 import type { Segment } from "./segment.ts";
 
 /** One TCP segment as tcpdump printed it (absolute numbers). */
