@@ -15,7 +15,11 @@ import {
   runCommand,
   UsageError,
 } from "../lib/runner/command_line.ts";
-import { prepareOutputPath, writeOutput } from "../lib/runner/output_path.ts";
+import {
+  assertDistinctOutputs,
+  prepareOutputPath,
+  writeOutput,
+} from "../lib/runner/output_path.ts";
 import {
   type KitReport,
   parseKitReport,
@@ -46,6 +50,10 @@ async function main(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  assertDistinctOutputs([["--markdown", flags.markdown], [
+    "--json",
+    flags.json,
+  ]]);
   const files = positionals;
   if (files.length === 0) {
     throw new UsageError("give at least one kit report (see --help)");

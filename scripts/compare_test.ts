@@ -63,3 +63,16 @@ Deno.test("compare.ts exits 2 with one line on a missing file, an unknown flag o
     "error: give at least one kit report (see --help)",
   ]]);
 });
+
+Deno.test("compare.ts exits 2 with one line when --markdown and --json name one file", async () => {
+  const r = await compare(
+    "fixtures/reports/linux-x86_64.json",
+    "--markdown",
+    "reports/m.md",
+    "--json",
+    "reports/./m.md",
+  );
+  assertEquals([r.code, r.stderr, r.stdout], [2, [
+    "error: --markdown and --json name the same file (reports/./m.md); give each output its own file",
+  ], ""]);
+});

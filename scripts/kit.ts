@@ -26,7 +26,11 @@ import {
   runSelection,
   select,
 } from "../lib/runner/runner.ts";
-import { prepareOutputPath, writeOutput } from "../lib/runner/output_path.ts";
+import {
+  checkOutputPath,
+  prepareOutputPath,
+  writeOutput,
+} from "../lib/runner/output_path.ts";
 import { buildReport, type KitInfo } from "../lib/report/report.ts";
 import {
   renderHeader,
@@ -132,8 +136,10 @@ async function main(args: string[]): Promise<number> {
     ["--markdown", opts.markdown],
     ["--junit", opts.junit],
   ];
+  // Checked now, created only once there is a run to report (never for
+  // --list or a selection that matches nothing).
   for (const [flag, path] of outputs) {
-    if (path) await prepareOutputPath(flag, path, WRITE_HINT);
+    if (path) await checkOutputPath(flag, path, WRITE_HINT);
   }
 
   const progress = new ProgressLine();
@@ -153,6 +159,9 @@ async function main(args: string[]): Promise<number> {
   if (opts.list) return printList(catalog, opts);
   const selection = select(catalog, opts.filter, opts.layer);
   if (!selection) throw new UsageError(noMatch(opts));
+  for (const [flag, path] of outputs) {
+    if (path) await prepareOutputPath(flag, path, WRITE_HINT);
+  }
 
   const environment = await probeEnvironment();
   console.log(renderHeader(KIT, environment));

@@ -93,6 +93,56 @@ Deno.test("kit.ts --list shows ids, layers and summaries without running anythin
   assertEquals(r.code, 0);
 });
 
+async function assertAbsent(path: string) {
+  const exists = await Deno.stat(path).then(() => true, () => false);
+  assertEquals(exists, false, `${path} was created`);
+}
+
+Deno.test("kit.ts --list and a failed selection create no report folder", async () => {
+  const dir = `reports/.selftest/no-folder-${crypto.randomUUID()}`;
+  const list = await kit(
+    "--cases",
+    "fixtures/kit_cases",
+    "--list",
+    "--json",
+    `${dir}/list/kit.json`,
+  );
+  assertEquals(list.code, 0, list.stderr.join("\n"));
+  await assertAbsent(`${dir}/list`);
+  await assertUsageError(
+    [
+      "--cases",
+      "fixtures/kit_cases",
+      "--filter",
+      "no-such-case",
+      "--markdown",
+      `${dir}/none/kit.md`,
+    ],
+    "no case matches --filter no-such-case (see --list)",
+  );
+  await assertAbsent(`${dir}/none`);
+  await assertAbsent(dir);
+});
+
+Deno.test("kit.ts exits 2 with one line on two outputs naming one file, a repeated flag or --", async () => {
+  await assertUsageError(
+    ["--json", "reports/a.json", "--markdown", "./reports/a.json"],
+    "--json and --markdown name the same file (./reports/a.json); give each output its own file",
+  );
+  await assertUsageError(
+    ["--layer", "deno", "--layer", "wire"],
+    "--layer given twice (see --help)",
+  );
+  await assertUsageError(
+    ["--list", "--", "tcp"],
+    'unexpected argument "--" (see --help)',
+  );
+  await assertUsageError(
+    ["--filter", "/tcp/g"],
+    "--filter /tcp/g: the regex flags g and y are not allowed (they make a match depend on the previous id)",
+  );
+});
+
 Deno.test("kit.ts reports every broken fixture as failed and exits 1", async () => {
   const r = await kit(
     "--cases",

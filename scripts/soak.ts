@@ -14,7 +14,11 @@ import { runDenoTest } from "../lib/runner/deno_test_process.ts";
 import { runCommand, UsageError } from "../lib/runner/command_line.ts";
 import { loadCatalog, runSelection, select } from "../lib/runner/runner.ts";
 import { findLeftovers, loopbackConnections } from "../lib/soak/leak_check.ts";
-import { prepareOutputPath, writeOutput } from "../lib/runner/output_path.ts";
+import {
+  checkOutputPath,
+  prepareOutputPath,
+  writeOutput,
+} from "../lib/runner/output_path.ts";
 import type { ReportCase } from "../lib/report/report.ts";
 import { RunProgress } from "../lib/runner/progress.ts";
 import { parseSoakArgs, SOAK_HELP } from "../lib/soak/args.ts";
@@ -30,7 +34,7 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   setColorEnabled(Deno.stdout.isTerminal() && !Deno.noColor);
-  if (opts.json) await prepareOutputPath("--json", opts.json, WRITE_HINT);
+  if (opts.json) await checkOutputPath("--json", opts.json, WRITE_HINT);
 
   const catalog = await cachedCatalog(
     "cases",
@@ -42,6 +46,7 @@ async function main(args: string[]): Promise<number> {
       "no case matches the selection (see deno task kit --list)",
     );
   }
+  if (opts.json) await prepareOutputPath("--json", opts.json, WRITE_HINT);
 
   // Ctrl-C: the children get it too; the interrupted run is dropped and
   // what finished is reported.

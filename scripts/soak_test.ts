@@ -28,6 +28,12 @@ for (
     [["--runs", "0"], "--runs 0: not a positive whole number"],
     [["--runs", "many"], "--runs many: not a positive whole number"],
     [["--stres"], "unknown flag --stres (see --help)"],
+    [["--runs", "2", "--runs", "3"], "--runs given twice (see --help)"],
+    [["--", "x"], 'unexpected argument "--" (see --help)'],
+    [
+      ["--filter", "/tcp/y"],
+      "--filter /tcp/y: the regex flags g and y are not allowed (they make a match depend on the previous id)",
+    ],
     [
       ["--layer", "kernel"],
       'unknown layer "kernel"; layers are syscall, deno, wire',

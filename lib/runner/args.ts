@@ -7,6 +7,7 @@
  */
 
 import { parseFlags, UsageError } from "./command_line.ts";
+import { assertDistinctOutputs } from "./output_path.ts";
 import { type Layer, LAYERS } from "../expectations/mod.ts";
 
 export { UsageError };
@@ -48,7 +49,7 @@ Usage: deno task kit [options]
 Options:
   --list               list the case ids, layers and one-line summaries; run nothing
   --filter TEXT        run the case whose id is TEXT, or else every id containing TEXT
-  --filter /REGEX/     run the cases whose id matches REGEX
+  --filter /REGEX/     run the cases whose id matches REGEX (flags i, s, u, m; not g, y)
   --layer LAYER        run only this layer: ${LAYERS.join(", ")}
   --json FILE          write the JSON report (kit, environment, summary, cases)
   --markdown FILE      write a Markdown report to paste into a bug report
@@ -78,6 +79,13 @@ Exit status: 0 nothing failed, 1 something failed, 2 bad usage.`;
 export function parseFilter(text: string): CaseFilter {
   const m = /^\/(.*)\/([a-z]*)$/s.exec(text);
   if (m) {
+    // g and y make test() remember where it stopped, so one regex reused
+    // across ids would skip some of them.
+    if (/[gy]/.test(m[2])) {
+      throw new UsageError(
+        `--filter ${text}: the regex flags g and y are not allowed (they make a match depend on the previous id)`,
+      );
+    }
     let re: RegExp;
     try {
       re = new RegExp(m[1], m[2]);
@@ -118,10 +126,11 @@ export function parseKitArgs(args: string[]): KitOptions {
       `unknown layer ${JSON.stringify(layer)}; layers are ${LAYERS.join(", ")}`,
     );
   }
-  const outputs = [flags.json, flags.markdown, flags.junit].filter((p) => p);
-  if (new Set(outputs).size < outputs.length) {
-    throw new UsageError("--json, --markdown and --junit need different files");
-  }
+  assertDistinctOutputs([
+    ["--json", strings.json],
+    ["--markdown", strings.markdown],
+    ["--junit", strings.junit],
+  ]);
   return {
     help,
     list: booleans.list,

@@ -84,7 +84,7 @@ Deno.test("parseKitArgs() rejects missing values, unknown layers and shared outp
   assertThrows(
     () => parseKitArgs(["--json", "reports/a", "--junit", "reports/a"]),
     UsageError,
-    "different files",
+    "name the same file",
   );
 });
 
@@ -104,4 +104,84 @@ Deno.test("parseFilter() rejects a broken regular expression", () => {
     UsageError,
     "not a regular expression",
   );
+});
+
+Deno.test("parseFilter() rejects the stateful regex flags g and y", () => {
+  // A /g or /y regex remembers lastIndex between test() calls, so reused
+  // across ids it would skip some of them.
+  for (const text of ["/tcp/g", "/tcp/y", "/tcp/gi"]) {
+    assertThrows(
+      () => parseFilter(text),
+      UsageError,
+      "flags g and y are not allowed",
+    );
+  }
+  const ids = ["tcp-a", "tcp-b", "tcp-c"];
+  const f = parseFilter("/tcp/i");
+  assertEquals(ids.filter((id) => f.matches(id, ids)), ids);
+});
+
+Deno.test("parseKitArgs() rejects a repeated flag and arguments after --", () => {
+  assertThrows(
+    () => parseKitArgs(["--layer", "deno", "--layer", "wire"]),
+    UsageError,
+    "--layer given twice",
+  );
+  assertThrows(
+    () => parseKitArgs(["--json=reports/a.json", "--json", "reports/b.json"]),
+    UsageError,
+    "--json given twice",
+  );
+  assertThrows(
+    () => parseKitArgs(["--list", "--list"]),
+    UsageError,
+    "--list given twice",
+  );
+  assertThrows(
+    () => parseKitArgs(["--list", "--", "x"]),
+    UsageError,
+    'unexpected argument "--"',
+  );
+  assertThrows(
+    () => parseKitArgs(["--"]),
+    UsageError,
+    'unexpected argument "--"',
+  );
+});
+
+Deno.test("parseKitArgs() rejects two outputs naming one file after normalisation", () => {
+  assertThrows(
+    () =>
+      parseKitArgs([
+        "--json",
+        "reports/a.json",
+        "--markdown",
+        "./reports/a.json",
+      ]),
+    UsageError,
+    "--json and --markdown name the same file",
+  );
+  assertThrows(
+    () =>
+      parseKitArgs([
+        "--junit",
+        "reports/x/../a.xml",
+        "--json",
+        "reports//a.xml",
+      ]),
+    UsageError,
+    "--json and --junit name the same file",
+  );
+  assertThrows(
+    () =>
+      parseKitArgs([
+        "--junit",
+        `${Deno.cwd()}/reports/a.xml`,
+        "--json",
+        "reports/a.xml",
+      ]),
+    UsageError,
+    "name the same file",
+  );
+  parseKitArgs(["--json", "reports/a.json", "--markdown", "reports/a.md"]);
 });

@@ -41,7 +41,8 @@ export interface Flags {
 
 /**
  * Parses `args` against `spec`; throws {@linkcode UsageError} on an unknown
- * flag, an unexpected argument, or a flag given without its value.
+ * flag, an unexpected argument (`--` included), a flag given twice, or a
+ * flag given without its value.
  *
  * @example
  * ```ts
@@ -55,6 +56,22 @@ export function parseFlags(args: string[], spec: FlagSpec): Flags {
   const unknown: string[] = [];
   const booleanNames = ["help", ...(spec.boolean ?? [])];
   const stringNames = spec.string ?? [];
+  // `--` would make everything after it a positional no command wants, and
+  // a flag given twice would silently keep only its last value.
+  if (args.includes("--")) {
+    throw new UsageError('unexpected argument "--" (see --help)');
+  }
+  const given = new Set<string>();
+  for (const arg of args) {
+    const m = /^--?([^=]+)/.exec(arg);
+    if (!m) continue;
+    const name = m[1] === "h" ? "help" : m[1];
+    if (!booleanNames.includes(name) && !stringNames.includes(name)) continue;
+    if (given.has(name)) {
+      throw new UsageError(`--${name} given twice (see --help)`);
+    }
+    given.add(name);
+  }
   const parsed = parseArgs(args, {
     boolean: booleanNames,
     string: stringNames,
