@@ -12,8 +12,9 @@ import { linux } from "./linux.ts";
 import { darwin } from "./darwin.ts";
 import { freebsd } from "./freebsd.ts";
 import { windows } from "./windows.ts";
+import { withNodeLayers } from "./node.ts";
 
 /** The built-in tables by OS. */
 export const EXPECTATIONS: Readonly<
   Record<Exclude<OsName, "other">, PlatformTable>
-> = { linux, darwin, freebsd, windows };
+> = { linux: withNodeLayers(linux), darwin, freebsd, windows };

@@ -7,11 +7,28 @@
 
 import type { OsName } from "../platform/mod.ts";
 
-/** Where a case observes: raw system calls, Deno's API, or the wire. */
-export type Layer = "syscall" | "deno" | "wire";
+/**
+ * Where a case observes: raw system calls, Deno's API, the wire, or
+ * `node:net` under a runtime (`node@nodejs`, `node@deno`, `node@bun`; see
+ * `lib/runtimes/`).
+ */
+export type Layer =
+  | "syscall"
+  | "deno"
+  | "wire"
+  | "node@nodejs"
+  | "node@deno"
+  | "node@bun";
 
 /** All layers, in report order. */
-export const LAYERS: readonly Layer[] = ["syscall", "deno", "wire"];
+export const LAYERS: readonly Layer[] = [
+  "syscall",
+  "deno",
+  "wire",
+  "node@nodejs",
+  "node@deno",
+  "node@bun",
+];
 
 /** What one step of one case is expected to show on one platform. */
 export interface Expectation {

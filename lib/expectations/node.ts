@@ -1,0 +1,163 @@
+/**
+ * The node layer's expectations: what Node.js's `node:net` does in each
+ * case's node-layer story on Linux, with the source of every claim (Node's
+ * own tests in `test/parallel`, its code in `lib/net.js` and friends,
+ * libuv, and the kernel behaviour the syscall layer pins). Node.js is the
+ * reference: the same entries judge `node@deno` and `node@bun`, and a
+ * difference there is a compat difference (see `lib/runtimes/node_case.ts`),
+ * or a known deviation where one is recorded below with its issue.
+ *
+ * None of these values was copied from a run: each follows from the
+ * source named beside it.
+ *
+ * @module
+ */
+
+import type { PlatformTable, StepTable } from "./types.ts";
+
+const NODE = "nodejs/node";
+/** Where the node layer's claims come from. */
+export const N = {
+  halfOpenDefault:
+    `${NODE} lib/net.js Socket(): allowHalfOpen defaults to false; test/parallel/test-net-allow-half-open.js`,
+  endFinishClose:
+    `${NODE} lib/internal/streams/readable.js endReadableNT → endWritableNT → end() → Socket._final (shutdown) → 'finish', autoDestroy → 'close'; test/parallel/test-net-allow-half-open.js ('end' then 'finish' then 'close')`,
+  halfOpenKeepsWritable:
+    `${NODE} test/parallel/test-net-connect-options-allowhalfopen.js: after the peer's FIN with allowHalfOpen, 'end' only, writable stays true and write() returns true`,
+  writeDestroyed:
+    `${NODE} test/parallel/test-net-socket-destroy-send.js: a write after destroy calls back ERR_STREAM_DESTROYED, no 'error'; lib/internal/streams/writable.js _write(): errorOrDestroy skipped when destroyed`,
+  writeAfterFin:
+    `${NODE} lib/net.js onReadableStreamEnd swaps in writeAfterFIN when !allowHalfOpen; once writableEnded it calls back (nextTick) with Error('This socket has been ended by the other party') code EPIPE, destroy(er) (a no-op on a destroyed socket: no 'error') and returns false; test/parallel/test-net-write-after-close.js, test-net-write-after-end-nt.js`,
+  writeSyncError:
+    `${NODE} lib/internal/stream_base_commons.js afterWriteDispatched(): a synchronous write error → cb(ErrnoException(err, 'write')); lib/internal/streams/writable.js onwrite → write() returns false, onwriteError: callback, then 'error', then 'close' (hadError)`,
+  rstInCloseWait:
+    "Linux net/ipv4/tcp_input.c tcp_reset(): an RST in CLOSE_WAIT sets sk_err = EPIPE (the syscall layer's server write() #2)",
+  writeAcceptedByKernel:
+    "the first write after the peer's close() is accepted by the kernel (syscall layer: server write() #1 = 3), so its callback gets no error",
+  nodeFinOnWire:
+    `${NODE} lib/net.js Socket._final → shutdown(): with allowHalfOpen false the peer's FIN is answered by our FIN`,
+  readReset:
+    `${NODE} lib/internal/stream_base_commons.js onStreamRead(): nread < 0 other than UV_EOF → destroy(ErrnoException(nread, 'read')): 'error' {code: 'ECONNRESET', syscall: 'read', message: 'read ECONNRESET'} then 'close' hadError; test/parallel/test-net-socket-reset-send.js`,
+  resetAndDestroy:
+    `${NODE} lib/net.js resetAndDestroy() → _destroy → handle.reset() → uv_tcp_close_reset (SO_LINGER 0, close): an RST, no FIN; test/parallel/test-net-socket-reset-send.js: returns the socket, the closer emits no 'error', the peer gets ECONNRESET`,
+  resetAfterEnd:
+    `libuv src/unix/tcp.c uv_tcp_close_reset(): UV_EINVAL while a shutdown is pending (UV_HANDLE_SHUTTING); ${NODE} lib/net.js _destroy: reset() error → 'error' ErrnoException(err, 'reset'). Inferred from code: no Node test covers end() then resetAndDestroy()`,
+  resetConnecting:
+    `${NODE} lib/net.js resetAndDestroy(): while connecting, waits for 'connect' then _reset(); test/parallel/test-net-connect-reset-until-connected.js`,
+  bufferedBeforeRst:
+    "oven-sh/bun PR#39600 (Node v26.3.0 table): a paused socket whose peer RSTs behind unread data emits 'error' ECONNRESET then 'close', no 'end'",
+} as const;
+
+/** Node.js's behaviour per case, on Linux. */
+export const nodeLinux: Record<string, StepTable> = {
+  "tcp-write-after-peer-close": {
+    "default: allowHalfOpen": { expect: "false", source: N.halfOpenDefault },
+    "default: server events after peer close()": {
+      expect: "end, finish, close",
+      source: N.endFinishClose,
+    },
+    "default: segments": {
+      expect: "c:S s:S. c:. c:F. s:F. c:.",
+      compare: "wire",
+      source: N.nodeFinOnWire,
+    },
+    "default: write() after 'close'": {
+      expect: "returned false",
+      source: N.writeAfterFin,
+    },
+    "default: events after write()": {
+      expect: "write-cb EPIPE",
+      source: N.writeAfterFin,
+    },
+    "default: write() callback": {
+      expect: 'EPIPE "This socket has been ended by the other party"',
+      source: N.writeAfterFin,
+    },
+    "halfOpen: server events after peer close()": {
+      expect: "end",
+      source: N.halfOpenKeepsWritable,
+    },
+    "halfOpen: server writable after 'end'": {
+      expect: "true",
+      source: N.halfOpenKeepsWritable,
+    },
+    "halfOpen: write() #1": {
+      expect: "returned true",
+      source: N.halfOpenKeepsWritable,
+    },
+    "halfOpen: write #1 callback": {
+      expect: "ok",
+      source: N.writeAcceptedByKernel,
+    },
+    "halfOpen: server state after write #1": {
+      expect: "absent",
+      source:
+        "Linux tcp_reset() → tcp_done(): the RST for our data closes the socket (syscall layer: server state after RST)",
+    },
+    "halfOpen: events after write #1": {
+      expect: "write-cb ok",
+      source:
+        "libuv src/unix/stream.c uv__stream_eof(): after EOF the handle stops polling for input, so the peer's RST goes unnoticed until the next write",
+    },
+    "halfOpen: write() #2": {
+      expect: "returned false",
+      source: N.writeSyncError,
+    },
+    "halfOpen: events after write() #2": {
+      expect: "write-cb EPIPE, error EPIPE, close(hadError)",
+      source: N.writeSyncError,
+    },
+    "halfOpen: error of write() #2": {
+      expect: 'EPIPE write "write EPIPE"',
+      source: `${N.writeSyncError}; ${N.rstInCloseWait}`,
+    },
+  },
+};
+
+/**
+ * Known deviations of Deno's and Bun's `node:net` from Node.js, each with
+ * where it is tracked: `case → step → {observed, issue}`.
+ */
+export const nodeDeviations: Partial<
+  Record<
+    "node@deno" | "node@bun",
+    Record<string, Record<string, { observed: string; issue: string }>>
+  >
+> = {};
+
+/**
+ * `table` with the node layers added: Node.js's entries for `node@nodejs`,
+ * and the same entries for `node@deno` and `node@bun` with their known
+ * deviations laid over.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { withNodeLayers } from "./node.ts";
+ * const t = withNodeLayers({}, { "x": { "s": { expect: "end", source: "y" } } });
+ * assertEquals(t.x?.["node@bun"]?.s, { expect: "end", source: "y" });
+ * ```
+ */
+export function withNodeLayers(
+  table: PlatformTable,
+  node: Record<string, StepTable> = nodeLinux,
+): PlatformTable {
+  const out: PlatformTable = { ...table };
+  for (const [id, steps] of Object.entries(node)) {
+    const layers = { ...out[id] };
+    layers["node@nodejs"] = steps;
+    for (const layer of ["node@deno", "node@bun"] as const) {
+      const deviations = nodeDeviations[layer]?.[id] ?? {};
+      const own: StepTable = { ...steps };
+      for (const [step, knownDeviation] of Object.entries(deviations)) {
+        const base = steps[step];
+        if (base && !Array.isArray(base)) {
+          own[step] = { ...base, knownDeviation } as StepTable[string];
+        }
+      }
+      layers[layer] = own;
+    }
+    out[id] = layers;
+  }
+  return out;
+}
