@@ -82,6 +82,9 @@ export interface HelperPair {
 
 const TRANSCRIPT_LINES = 16;
 
+/** The longest line the helper takes (MAX_LINE in closewait_helper.c). */
+export const MAX_LINE_BYTES = 4096;
+
 /**
  * One running helper process.
  *
@@ -178,11 +181,17 @@ export class Helper implements AsyncDisposable {
    */
   async batch(commands: string[]): Promise<Answer[]> {
     for (const c of commands) {
-      if (!c.trim() || /[;\n\r]/.test(c)) {
+      if (!c.trim() || /[;\n\r\0]/.test(c)) {
         throw new HelperError(`not a single command: ${JSON.stringify(c)}`, []);
       }
     }
     const line = commands.join(" ; ");
+    if (new TextEncoder().encode(line).length > MAX_LINE_BYTES) {
+      throw new HelperError(
+        `command line longer than the helper's ${MAX_LINE_BYTES} bytes`,
+        [],
+      );
+    }
     this.#log(`> ${line}`);
     const answers: Answer[] = [];
     if (this.#exit === undefined) {
