@@ -112,6 +112,86 @@ export const nodeLinux: Record<string, StepTable> = {
       source: `${N.writeSyncError}; ${N.rstInCloseWait}`,
     },
   },
+  "tcp-linger-zero-sends-rst": {
+    "peer abort: server events": {
+      expect: "error ECONNRESET, close(hadError)",
+      source: N.readReset,
+    },
+    "peer abort: server error": {
+      expect: 'ECONNRESET read "read ECONNRESET"',
+      source: N.readReset,
+    },
+    "peer abort: write() after 'close'": {
+      expect: "returned false",
+      source: N.writeDestroyed,
+    },
+    "peer abort: write() callback": {
+      expect: 'ERR_STREAM_DESTROYED "Cannot call write after a stream was destroyed"',
+      source: N.writeDestroyed,
+    },
+    "peer abort: events after write()": {
+      expect: "write-cb ERR_STREAM_DESTROYED",
+      source: N.writeDestroyed,
+    },
+    "resetAndDestroy(): returned": {
+      expect: "returned socket",
+      source: N.resetAndDestroy,
+    },
+    "resetAndDestroy(): events": { expect: "close", source: N.resetAndDestroy },
+    "resetAndDestroy(): peer read()": {
+      expect: "-1 ECONNRESET",
+      source: `${N.resetAndDestroy}; the syscall layer's read first: server read() #1`,
+    },
+    "resetAndDestroy(): segments": {
+      expect: "c:S s:S. c:. c:R.",
+      compare: "wire",
+      source: N.resetAndDestroy,
+    },
+    "end() + resetAndDestroy(): end()": {
+      expect: "returned socket",
+      source: `${NODE} test/parallel/test-socket-write-after-fin.js: end() returns the socket`,
+    },
+    "end() + resetAndDestroy(): resetAndDestroy()": {
+      expect: "returned socket",
+      source: N.resetAndDestroy,
+    },
+    "end() + resetAndDestroy(): events": {
+      expect: "error EINVAL",
+      source:
+        `${N.resetAfterEnd}; lib/net.js _destroy: after a failed reset() the handle is dropped without close(), so no 'close'; writable.js needFinish(): no 'finish' once destroyed`,
+    },
+    "end() + resetAndDestroy(): error": {
+      expect: 'EINVAL reset "reset EINVAL"',
+      source: N.resetAfterEnd,
+    },
+    "end() + resetAndDestroy(): peer read()": {
+      expect: "0",
+      source: `${N.resetAfterEnd}: the pending shutdown still sends our FIN`,
+    },
+    "end() + resetAndDestroy(): segments": {
+      expect: ["c:S s:S. c:. c:F. s:F. c:.", "c:S s:S. c:. c:F. s:F."],
+      compare: "wire",
+      source:
+        `${N.resetAfterEnd}: FIN and no RST; the peer's FIN is ACKed (if the capture stops before that ACK, it is missing)`,
+    },
+    "connecting: resetAndDestroy()": {
+      expect: "returned socket",
+      source: N.resetConnecting,
+    },
+    "connecting: events": {
+      expect: "connect, close",
+      source: N.resetConnecting,
+    },
+    "connecting: peer read()": {
+      expect: "-1 ECONNRESET",
+      source: `${N.resetConnecting}: the reset follows the handshake`,
+    },
+    "connecting: segments": {
+      expect: "c:S s:S. c:. c:R.",
+      compare: "wire",
+      source: N.resetConnecting,
+    },
+  },
 };
 
 /**

@@ -393,6 +393,34 @@ export class NodeDriver implements AsyncDisposable {
     return { returned: a.returned, threw: a.threw as NodeError | undefined };
   }
 
+  /**
+   * Several calls on one socket in the same tick (`["end",
+   * "resetAndDestroy"]`), so nothing of the event loop runs in between.
+   */
+  async calls(
+    socket: NodeSocket,
+    calls: ("end" | "destroy" | "resetAndDestroy" | "pause" | "resume")[],
+  ): Promise<NodeCall[]> {
+    const a = await this.send("calls", { sock: socket.sock, calls });
+    return a.results as NodeCall[];
+  }
+
+  /**
+   * `connect()` and, in the same tick, `call` on the still-connecting
+   * socket (e.g. `resetAndDestroy`); returns the socket and the call's outcome.
+   */
+  async connectThen(
+    to: Endpoint,
+    call: "destroy" | "resetAndDestroy" | "end",
+  ): Promise<{ socket: NodeSocket; call: NodeCall }> {
+    const a = await this.send("connect", {
+      host: to.address,
+      port: to.port,
+      then: call,
+    });
+    return { socket: { sock: a.sock as string }, call: a.then as NodeCall };
+  }
+
   /** Waits until the socket has emitted `count` × `event`, or `timeoutMs` passed. */
   async wait(
     socket: NodeSocket,

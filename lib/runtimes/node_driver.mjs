@@ -174,6 +174,12 @@ const ops = {
     });
     const sock = track(socket, "c", { read: msg.read !== false });
     socket.connect({ host: msg.host, port: msg.port });
+    if (msg.then) {
+      // A call in the same tick as connect(): the socket is still connecting.
+      const entry = sockets.get(sock);
+      const r = attempt(() => socket[msg.then]());
+      return { sock, connecting: true, then: r.threw ? r : { returned: same(entry, r.returned) } };
+    }
     if (msg.wait === false) return { sock };
     const entry = sockets.get(sock);
     await waitFor(
@@ -203,6 +209,15 @@ const ops = {
       msg.text === undefined ? entry.socket.end() : entry.socket.end(msg.text)
     );
     return r.threw ? r : { returned: same(entry, r.returned) };
+  },
+  /** Several calls on one socket in the same tick, e.g. end() then resetAndDestroy(). */
+  calls(msg) {
+    const entry = entryOf(msg);
+    const results = msg.calls.map((name) => {
+      const r = attempt(() => entry.socket[name]());
+      return r.threw ? r : { returned: same(entry, r.returned) };
+    });
+    return { results };
   },
   destroy(msg) {
     const entry = entryOf(msg);
