@@ -1,7 +1,11 @@
 /**
- * What a case needs from the machine, checked before it runs, so a case that
- * cannot run here is registered as ignored and reported as skipped with the
- * reason, never as passed.
+ * What a case needs from the machine, checked before it runs. A need that
+ * is not installed, not permitted or unsupported here makes the case
+ * skipped with the reason, never passed; a need that exists but is broken
+ * (a compiler that fails to build the helper) makes it fail, since that is
+ * a defect to report; and a run that requires a need (`CLOSEWAIT_REQUIRE`,
+ * set by `deno task kit --require`) fails every case that would skip for
+ * it, so a job that checked nothing cannot go green.
  *
  * @module
  */
@@ -13,60 +17,184 @@ import { tcpdumpUnavailable } from "../wire/tcpdump.ts";
 /** Something a case can need. */
 export type Requirement = "helper" | "ipv6" | "linux" | "posix" | "tcpdump";
 
-function ipv6Reason(): Promise<string | undefined> {
+/** Every requirement, for argument checking. */
+export const REQUIREMENTS: readonly Requirement[] = [
+  "helper",
+  "ipv6",
+  "linux",
+  "posix",
+  "tcpdump",
+];
+
+/**
+ * Why a requirement is unmet: `absent` (not installed), `not-permitted`
+ * (installed, but this process may not use it), `unsupported` (this OS
+ * cannot), or `broken` (present and permitted, but it fails).
+ */
+export type UnmetKind = "absent" | "not-permitted" | "unsupported" | "broken";
+
+/** An unmet requirement, with why. */
+export interface Unmet {
+  /** The requirement. */
+  requirement: Requirement;
+  /** What kind of problem it is. */
+  kind: UnmetKind;
+  /** The reason, with what to do about it. */
+  reason: string;
+}
+
+function ipv6(): Promise<Omit<Unmet, "requirement"> | undefined> {
   try {
     Deno.listen({ hostname: "::1", port: 0 }).close();
     return Promise.resolve(undefined);
   } catch (e) {
-    return Promise.resolve(
-      `IPv6 loopback unavailable: ${(e as Error).message}`,
-    );
+    return Promise.resolve({
+      kind: e instanceof Deno.errors.NotCapable ? "not-permitted" : "absent",
+      reason: `IPv6 loopback unavailable: ${(e as Error).message}`,
+    });
   }
 }
 
-const checks: Record<Requirement, () => Promise<string | undefined>> = {
+/** Sorts tcpdump's reasons (see lib/wire/tcpdump.ts) into kinds. */
+function tcpdumpKind(reason: string): UnmetKind {
+  if (/is not installed/.test(reason)) return "absent";
+  if (/may not run|run as root|CAP_NET_RAW/.test(reason)) {
+    return "not-permitted";
+  }
+  if (/captures on Linux's loopback/.test(reason)) return "unsupported";
+  return "broken";
+}
+
+const checks: Record<
+  Requirement,
+  () => Promise<Omit<Unmet, "requirement"> | undefined>
+> = {
   helper: async () => {
     const h = await ensureHelper();
-    return h.available ? undefined : h.reason;
+    return h.available ? undefined : { kind: h.kind, reason: h.reason };
   },
-  ipv6: ipv6Reason,
+  ipv6,
   linux: () =>
     Promise.resolve(
-      currentPlatform().os === "linux"
-        ? undefined
-        : `Linux only; this is ${currentPlatform().os}`,
+      currentPlatform().os === "linux" ? undefined : {
+        kind: "unsupported",
+        reason: `Linux only; this is ${currentPlatform().os}`,
+      },
     ),
   // Linux, tcpdump installed and runnable, and allowed to capture on lo
   // (checked by starting a real capture); the reason says how to enable it.
-  tcpdump: () => tcpdumpUnavailable(),
+  tcpdump: async () => {
+    const reason = await tcpdumpUnavailable();
+    return reason ? { kind: tcpdumpKind(reason), reason } : undefined;
+  },
   posix: () =>
     Promise.resolve(
       currentPlatform().os === "windows"
-        ? "needs a POSIX system; this is windows"
+        ? {
+          kind: "unsupported",
+          reason: "needs a POSIX system; this is windows",
+        }
         : undefined,
     ),
 };
 
-const memo = new Map<Requirement, Promise<string | undefined>>();
+const memo = new Map<Requirement, Promise<Unmet | undefined>>();
 
 /**
- * Returns why the requirements are not met here, or `undefined` when they
- * are. Each requirement is checked once per process.
+ * The first of `needs` that is unmet here, with its kind and reason, or
+ * `undefined` when all are met. Each requirement is checked once per
+ * process.
  *
  * @example
  * ```ts ignore
- * import { missingRequirement } from "./requirements.ts";
- * const why = await missingRequirement(["helper"]);
- * if (why) console.log(`skipped: ${why}`);
+ * import { unmetRequirement } from "./requirements.ts";
+ * const unmet = await unmetRequirement(["helper"]);
+ * if (unmet) console.log(`${unmet.requirement} ${unmet.kind}: ${unmet.reason}`);
  * ```
+ */
+export async function unmetRequirement(
+  needs: readonly Requirement[],
+): Promise<Unmet | undefined> {
+  for (const need of needs) {
+    if (!memo.has(need)) {
+      memo.set(
+        need,
+        checks[need]().then((u) => u && { requirement: need, ...u }),
+      );
+    }
+    const unmet = await memo.get(need);
+    if (unmet) return unmet;
+  }
+  return undefined;
+}
+
+/**
+ * Returns why the requirements are not met here, or `undefined` when they
+ * are: the reason of {@linkcode unmetRequirement}.
  */
 export async function missingRequirement(
   needs: readonly Requirement[],
 ): Promise<string | undefined> {
-  for (const need of needs) {
-    if (!memo.has(need)) memo.set(need, checks[need]());
-    const why = await memo.get(need);
-    if (why) return why;
+  return (await unmetRequirement(needs))?.reason;
+}
+
+/**
+ * Parses a `--require` / `CLOSEWAIT_REQUIRE` list (`"helper,tcpdump"`);
+ * throws a `RangeError` naming an unknown requirement.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { parseRequirements } from "./requirements.ts";
+ * assertEquals(parseRequirements("helper, tcpdump"), ["helper", "tcpdump"]);
+ * assertThrows(() => parseRequirements("gcc"), RangeError, "unknown requirement");
+ * ```
+ */
+export function parseRequirements(list: string): Requirement[] {
+  const names = list.split(",").map((n) => n.trim()).filter((n) => n);
+  for (const name of names) {
+    if (!(REQUIREMENTS as readonly string[]).includes(name)) {
+      throw new RangeError(
+        `unknown requirement "${name}" (known: ${REQUIREMENTS.join(", ")})`,
+      );
+    }
   }
-  return undefined;
+  return names as Requirement[];
+}
+
+/**
+ * The requirements this run must not skip for (`CLOSEWAIT_REQUIRE`, set by
+ * `deno task kit --require`); empty when unset or not readable.
+ */
+export function requiredByRun(): Requirement[] {
+  let list: string | undefined;
+  try {
+    list = Deno.env.get("CLOSEWAIT_REQUIRE");
+  } catch {
+    return [];
+  }
+  return list ? parseRequirements(list) : [];
+}
+
+/**
+ * What a case does about an unmet requirement: `skip` with the reason, or
+ * `fail` when the requirement is broken or this run requires it.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { verdictFor } from "./requirements.ts";
+ * const absent = { requirement: "tcpdump", kind: "absent", reason: "not installed" } as const;
+ * assertEquals(verdictFor(absent, []), "skip");
+ * assertEquals(verdictFor(absent, ["tcpdump"]), "fail");
+ * assertEquals(verdictFor({ ...absent, requirement: "helper", kind: "broken" }, []), "fail");
+ * ```
+ */
+export function verdictFor(
+  unmet: Unmet,
+  required: readonly Requirement[],
+): "skip" | "fail" {
+  return unmet.kind === "broken" || required.includes(unmet.requirement)
+    ? "fail"
+    : "skip";
 }

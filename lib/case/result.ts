@@ -16,7 +16,8 @@ export type Status =
   | "failed"
   | "skipped"
   | "known-deviation"
-  | "unjudged";
+  | "unjudged"
+  | "compat-differs";
 
 /** One observed step and its verdict. */
 export interface StepResult {
@@ -46,6 +47,40 @@ export interface Timing {
   unit: "us" | "ms" | "ns";
 }
 
+/** One call the C helper made, as a transcript line. */
+export interface TranscriptCall {
+  /** The command as sent, e.g. `write 5 123`. */
+  command: string;
+  /** The answer line as received (empty when the helper died first). */
+  answer: string;
+  /** `ok`, `fail`, `bad`, or `died`. */
+  kind: "ok" | "fail" | "bad" | "died";
+  /** The call's return value. */
+  ret: number;
+  /** errno name of a failed call, e.g. `EPIPE`. */
+  errno?: string;
+  /**
+   * Before the call, in ns since the case's first helper call
+   * (CLOCK_MONOTONIC, one clock for every helper of the case); absent when
+   * the answer carried no timestamp.
+   */
+  t0Ns?: number;
+  /** After the call, in ns since the case's first helper call. */
+  t1Ns?: number;
+}
+
+/** Everything one helper process was asked and answered in a case. */
+export interface HelperTranscript {
+  /** The helper's name in the case, e.g. `"helper"`, `"default-sigpipe"`. */
+  helper: string;
+  /** Its calls, in order. */
+  calls: TranscriptCall[];
+  /** How it ended, when it ended on its own: `SIGPIPE`, `code 1`. */
+  exit?: string;
+  /** What it wrote on stderr, if anything. */
+  stderr?: string;
+}
+
 /** The record of one case at one layer. */
 export interface CaseResult {
   /** Case id, e.g. `tcp-write-after-peer-close`. */
@@ -68,6 +103,8 @@ export interface CaseResult {
   durationMs: number;
   /** The segments captured on the wire (wire layer only). */
   trace?: Trace;
+  /** Every helper's calls and answers, for reports and reproducers. */
+  transcripts?: HelperTranscript[];
 }
 
 /** Prefix of a result line on a test process's stdout. */
@@ -110,7 +147,9 @@ const RANK: Record<Status, number> = {
   skipped: 1,
   unjudged: 2,
   "known-deviation": 3,
-  failed: 4,
+  // A runtime that differs from Node.js, the reference for node:net.
+  "compat-differs": 4,
+  failed: 5,
 };
 
 /** The overall status of a set of steps: the worst one (none: passed). */

@@ -12,16 +12,18 @@
  */
 
 import {
+  type CaseExpectations,
   describeExpected,
   type Expectation,
   expectationFor,
-  EXPECTATIONS,
+  type ExpectationTables,
   type Layer,
   matches,
-  type PlatformTable,
+  withCaseExpectations,
 } from "../expectations/mod.ts";
 import type { Endpoint, Tuple } from "../address/mod.ts";
 import { Helper, type HelperOptions } from "../helper/helper.ts";
+import { describeExit } from "../helper/protocol.ts";
 import {
   Capture,
   type CaptureOptions,
@@ -30,15 +32,17 @@ import {
 import { renderSegments } from "../wire/render.ts";
 import { wireHelperPair, type WirePair } from "../wire/pair.ts";
 import { matchSequence, sequenceOf, sideBySide } from "../wire/sequence.ts";
+import { currentPlatform, type Platform } from "../platform/platform.ts";
 import {
-  currentPlatform,
-  type OsName,
-  type Platform,
-} from "../platform/platform.ts";
-import { missingRequirement, type Requirement } from "./requirements.ts";
+  requiredByRun,
+  type Requirement,
+  unmetRequirement,
+  verdictFor,
+} from "./requirements.ts";
 import {
   type CaseResult,
   emitResult,
+  type HelperTranscript,
   type StepResult,
   type Timing,
   worstStatus,
@@ -77,7 +81,7 @@ export class Scenario {
     readonly id: string,
     readonly layer: Layer,
     readonly platform: Platform = currentPlatform(),
-    readonly tables: Partial<Record<OsName, PlatformTable>> = EXPECTATIONS,
+    readonly tables?: ExpectationTables,
   ) {}
 
   #expectation(step: string): Expectation | undefined {
@@ -209,6 +213,28 @@ export class Scenario {
   }
 
   /**
+   * Whether part of a case can run here: `true` when `needs` are met;
+   * otherwise records `step` as skipped with the reason and returns
+   * `false`, or throws when the requirement is broken or the run requires
+   * it (`--require`), like a whole case would.
+   *
+   * @example
+   * ```ts ignore
+   * if (await s.needs(["ipv6"], "segments (::1)")) await onTheWire(s, "::1");
+   * ```
+   */
+  async needs(needs: readonly Requirement[], step: string): Promise<boolean> {
+    const unmet = await unmetRequirement(needs);
+    if (!unmet) return true;
+    if (verdictFor(unmet, requiredByRun()) === "fail") {
+      this.steps.push({ step, observed: unmet.reason, status: "failed" });
+      throw new Error(requirementFailure(this.title, unmet));
+    }
+    this.skip(step, unmet.reason);
+    return false;
+  }
+
+  /**
    * Records an RST's delay after its trigger (µs) as a timing named `step`
    * and judges it with {@linkcode judgeReset} against `roundTripUs`, a
    * round trip measured in the same run: the step's expectation is
@@ -283,6 +309,45 @@ export class Scenario {
     ]);
   }
 
+  /**
+   * Every helper's calls and answers, with times relative to the case's
+   * first helper call (all helpers share CLOCK_MONOTONIC).
+   */
+  helperTranscripts(): HelperTranscript[] {
+    const stamps = this.#helpers.flatMap((h) =>
+      h.answers.filter((a) => a.t0 > 0n).map((a) => a.t0)
+    );
+    const origin = stamps.reduce((a, b) => (b < a ? b : a), stamps[0] ?? 0n);
+    const since = (t: bigint) => t > 0n ? Number(t - origin) : undefined;
+    return this.#helpers.map((h) => {
+      const transcript: HelperTranscript = {
+        helper: h.name,
+        calls: h.answers.map((a) => {
+          const call: HelperTranscript["calls"][number] = {
+            command: a.command,
+            answer: a.line,
+            kind: a.kind,
+            ret: a.ret,
+          };
+          if (a.errno) call.errno = a.errno;
+          const t0 = since(a.t0);
+          const t1 = since(a.t1);
+          if (t0 !== undefined) call.t0Ns = t0;
+          if (t1 !== undefined) call.t1Ns = t1;
+          return call;
+        }),
+      };
+      // A helper the case disposed was killed by the kit: only an end of
+      // its own (a signal such as SIGPIPE, an exit code) is evidence.
+      const exit = h.exitStatus;
+      if (exit && h.answers.some((a) => a.kind === "died")) {
+        transcript.exit = describeExit(exit);
+      }
+      if (h.stderr.trim()) transcript.stderr = h.stderr.trim();
+      return transcript;
+    });
+  }
+
   /** The transcripts of every helper started, for failure messages. */
   transcripts(): string {
     return this.#helpers.map((h) =>
@@ -318,6 +383,13 @@ export interface CaseDefinition {
   needs?: readonly Requirement[];
   /** Case timeout in ms (default 15000): a hang fails, it never stalls. */
   timeoutMs?: number;
+  /**
+   * The case's own expectations for this layer, per OS: step name →
+   * expectation, laid over the built-in tables (a step named here replaces
+   * the built-in entry; the kit's other steps stay). A case of the user's
+   * own needs nothing else to be judged.
+   */
+  expectations?: CaseExpectations;
   /** The story: set up, do the one thing, check what the kernel says. */
   fn: (s: Scenario) => Promise<void>;
 }
@@ -346,10 +418,44 @@ export function listingEnabled(): boolean {
   return Deno.env.get("CLOSEWAIT_LIST") === "1";
 }
 
+function requirementFailure(
+  title: string,
+  unmet: { requirement: Requirement; kind: string; reason: string },
+): string {
+  return unmet.kind === "broken"
+    ? `${title}: ${unmet.requirement} is broken: ${unmet.reason}`
+    : `${title}: ${unmet.requirement} is required by this run (--require) but ${unmet.kind}: ${unmet.reason}`;
+}
+
+/**
+ * The overall status of a case from its steps: the worst of the steps
+ * that ran. Steps skipped beside steps that ran leave the case judged by
+ * what ran (the report names the skipped part); only a case whose every
+ * step was skipped is skipped.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { caseStatus } from "./scenario.ts";
+ * assertEquals(caseStatus(["passed", "skipped"]), "passed");
+ * assertEquals(caseStatus(["skipped"]), "skipped");
+ * assertEquals(caseStatus(["unjudged", "skipped", "failed"]), "failed");
+ * ```
+ */
+export function caseStatus(
+  statuses: StepResult["status"][],
+): CaseResult["status"] {
+  const ran = statuses.filter((s) => s !== "skipped");
+  if (ran.length === 0 && statuses.length > 0) return "skipped";
+  return worstStatus(ran);
+}
+
 /**
  * Registers a case with `Deno.test` as `<id> [<layer>]`, with both
- * sanitizers on. If a requirement is missing it is registered as ignored and
- * the reason is printed and recorded as skipped.
+ * sanitizers on. A requirement that is not installed, not permitted or
+ * unsupported here makes it ignored and recorded as skipped with the
+ * reason; a broken requirement, or one the run requires (`--require`),
+ * makes it fail.
  *
  * @example
  * ```ts ignore
@@ -359,6 +465,9 @@ export function listingEnabled(): boolean {
  *   layer: "syscall",
  *   summary: "After the peer's FIN, read returns 0.",
  *   needs: ["helper"],
+ *   expectations: {
+ *     linux: { "server read()": { expect: "0", source: "recv(2)" } },
+ *   },
  *   fn: async (s) => {
  *     s.check("server read()", "0");
  *   },
@@ -378,20 +487,47 @@ export async function conformanceCase(def: CaseDefinition): Promise<void> {
     Deno.test({ name, ignore: true, fn: () => {} });
     return;
   }
-  const why = await missingRequirement(def.needs ?? []);
+  const unmet = await unmetRequirement(def.needs ?? []);
   const platform = currentPlatform();
   const base = { id: def.id, layer: def.layer, summary: def.summary, platform };
-  if (why) {
-    console.error(`${name}: skipped: ${why}`);
+  const tables = withCaseExpectations(def.id, def.layer, def.expectations);
+  if (unmet && verdictFor(unmet, requiredByRun()) === "skip") {
+    console.error(`${name}: skipped: ${unmet.reason}`);
     emitResult({
       ...base,
       status: "skipped",
       steps: [],
       timings: [],
-      reason: why,
+      reason: unmet.reason,
       durationMs: 0,
     });
     Deno.test({ name, ignore: true, fn: () => {} });
+    return;
+  }
+  if (unmet) {
+    const reason = `${requirementFailure(name, unmet)}\n  platform: ${
+      describePlatform(platform)
+    }`;
+    Deno.test({
+      name,
+      fn() {
+        emitResult({
+          ...base,
+          status: "failed",
+          steps: [{
+            step: `(${unmet.requirement})`,
+            observed: `${unmet.kind}: ${unmet.reason.split("\n")[0]}`,
+            status: "failed",
+          }],
+          timings: [],
+          reason,
+          durationMs: 0,
+        });
+        const failure = new Error(reason);
+        failure.stack = `Error: ${reason}`;
+        throw failure;
+      },
+    });
     return;
   }
   Deno.test({
@@ -400,7 +536,7 @@ export async function conformanceCase(def: CaseDefinition): Promise<void> {
     sanitizeResources: true,
     sanitizeExit: true,
     async fn() {
-      const s = new Scenario(def.id, def.layer, platform);
+      const s = new Scenario(def.id, def.layer, platform, tables);
       const started = performance.now();
       let error: unknown;
       try {
@@ -413,21 +549,31 @@ export async function conformanceCase(def: CaseDefinition): Promise<void> {
       } finally {
         await s.release();
       }
-      const statuses = s.steps.map((step) => step.status);
+      const skipped = s.steps.filter((step) => step.status === "skipped");
       const result: CaseResult = {
         ...base,
-        status: error ? "failed" : worstStatus(statuses),
+        status: error ? "failed" : caseStatus(s.steps.map((x) => x.status)),
         steps: s.steps,
         timings: s.timings,
         durationMs: Math.round(performance.now() - started),
         trace: s.trace,
       };
+      const transcripts = s.helperTranscripts();
+      if (transcripts.length) result.transcripts = transcripts;
+      if (!error && skipped.length && result.status !== "skipped") {
+        result.reason = `partly skipped: ${
+          skipped.map((x) => `"${x.step}": ${x.observed}`).join("; ")
+        }`;
+      }
       if (error) {
         const message = error instanceof Error ? error.message : String(error);
         result.reason = error instanceof ExpectationFailure
           ? message
           : `${message}\n  platform: ${describePlatform(platform)}`;
-        if (!(error instanceof ExpectationFailure)) {
+        if (
+          !(error instanceof ExpectationFailure) &&
+          s.steps.at(-1)?.status !== "failed"
+        ) {
           s.steps.push({
             step: "(error)",
             observed: message.split("\n")[0],

@@ -105,6 +105,7 @@ export class Helper implements AsyncDisposable {
   readonly #lines: AsyncIterator<string>;
   readonly #timeoutMs: number;
   readonly #transcript: string[] = [];
+  readonly #answers: Answer[] = [];
   #status: Promise<ExitStatus>;
   #exit: ExitStatus | undefined;
   #stderr = "";
@@ -162,6 +163,14 @@ export class Helper implements AsyncDisposable {
   /** The last lines exchanged with the helper (`> cmd`, `< answer`). */
   get transcript(): string[] {
     return [...this.#transcript];
+  }
+
+  /**
+   * Every answer so far, in order, with its command and timestamps: the
+   * whole dialogue, for reports (the transcript keeps only the last lines).
+   */
+  get answers(): readonly Answer[] {
+    return this.#answers;
   }
 
   /** How the process ended, once it has. */
@@ -225,11 +234,14 @@ export class Helper implements AsyncDisposable {
           const died = diedAnswer(c, exit);
           this.#log(`< (${brief(died)})`);
           answers.push(died);
+          this.#answers.push(died);
         }
         break;
       }
       this.#log(`< ${next.value}`);
-      answers.push(parseAnswer(commands[answers.length], next.value));
+      const answer = parseAnswer(commands[answers.length], next.value);
+      answers.push(answer);
+      this.#answers.push(answer);
     }
     return answers;
   }
@@ -269,6 +281,19 @@ export class Helper implements AsyncDisposable {
   async connect(to: Endpoint): Promise<HelperSocket> {
     const host = to.address.includes(":") ? `[${to.address}]` : to.address;
     return this.#socket(await this.expectOk(`connect ${host} ${to.port}`));
+  }
+
+  /**
+   * Binds a new socket to `address` port 0 without listening on it: a port
+   * the kernel reserves for this socket, where a SYN draws an RST (no
+   * listener), and that no other program can take while it is held.
+   */
+  async reservePort(address = "127.0.0.1"): Promise<HelperSocket> {
+    const family = address.includes(":") ? 6 : 4;
+    const fd = Number((await this.expectOk(`socket ${family}`)).fields.fd);
+    const host = family === 6 ? `[${address.replace(/^\[|\]$/g, "")}]` : address;
+    const bound = await this.expectOk(`bind ${fd} ${host} 0`);
+    return { ...this.#socket(bound), fd };
   }
 
   /** Accepts one connection on a listening descriptor. */

@@ -14,3 +14,4 @@
  */
 
 export * from "./platform.ts";
+export * from "./cache_dir.ts";

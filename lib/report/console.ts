@@ -26,6 +26,7 @@ const PAINT: Record<Status, (s: string) => string> = {
   skipped: gray,
   "known-deviation": yellow,
   unjudged: cyan,
+  "compat-differs": (s) => bold(yellow(s)),
 };
 
 /**

@@ -6,7 +6,9 @@
  */
 
 import type { Helper, HelperSocket } from "../helper/helper.ts";
-import { withLock } from "../lock/lock_file.ts";
+import { join } from "@std/path";
+import { withLock } from "../lock/mod.ts";
+import { cacheDir } from "../platform/mod.ts";
 import type { Tuple } from "../address/mod.ts";
 import { TIMED_OUT, within } from "../deadline/within.ts";
 
@@ -85,10 +87,17 @@ export async function tcpPair(hostname = "127.0.0.1"): Promise<TcpPair> {
  * only by exact absolute path (`deno.json` lists this one), so concurrent
  * runs (from any checkout) take turns on it through a lock file beside it.
  */
-export const UNIX_SOCKET_PATH = "/tmp/closewait-unix.sock";
+/**
+ * The Unix-socket path the kit's AF_UNIX pairs listen on: `unix.sock` in
+ * the user's cache folder, so one user's stale file (a killed run's) never
+ * blocks another's, and a permission can name it exactly.
+ */
+export function unixSocketPath(dir: string = cacheDir()): string {
+  return join(dir, "unix.sock");
+}
 
-/** Its lock, beside it: shared by every checkout of the kit on the machine. */
-const UNIX_SOCKET_LOCK = "/tmp/closewait-unix.sock.lock";
+/** sockaddr_un's sun_path holds 108 bytes on Linux, 104 on the BSDs. */
+const SUN_PATH_MAX = 103;
 
 /** A connected AF_UNIX stream pair through `Deno.listen`/`Deno.connect`. */
 export interface UnixPair {
@@ -114,8 +123,16 @@ export interface UnixPair {
 export function withUnixPair<T>(
   fn: (pair: UnixPair) => Promise<T>,
 ): Promise<T> {
-  return withLock(UNIX_SOCKET_LOCK, 10_000, async () => {
-    const path = UNIX_SOCKET_PATH;
+  const path = unixSocketPath();
+  if (new TextEncoder().encode(path).length > SUN_PATH_MAX) {
+    return Promise.reject(
+      new RangeError(
+        `the Unix-socket path ${path} is longer than ${SUN_PATH_MAX} bytes: set CLOSEWAIT_CACHE_DIR to a shorter folder`,
+      ),
+    );
+  }
+  const lock = { waitMs: 10_000, what: "a Unix-socket pair" };
+  return withLock(`${path}.lock`, lock, async () => {
     await Deno.remove(path).catch(() => {}); // left by a killed run
     const listener = Deno.listen({ transport: "unix", path });
     let client: Deno.UnixConn | undefined;
