@@ -12,7 +12,8 @@ import {
   runCommand,
   UsageError,
 } from "../lib/runner/command_line.ts";
-import { CACHE_DIR } from "../lib/lock/lock_file.ts";
+import { helperFiles } from "../lib/helper/build.ts";
+import { cacheDir } from "../lib/platform/mod.ts";
 import { prepareOutputPath, writeOutput } from "../lib/runner/output_path.ts";
 import { type KitReport, parseKitReport } from "../lib/report/report.ts";
 
@@ -28,7 +29,7 @@ each case's median time over the warm runs.
 
 const EMPTY_TEST = "fixtures/bench/empty_test.ts";
 const SCRATCH = "reports/.bench";
-const KEY_FILE = new URL("closewait-helper.key", CACHE_DIR);
+const KEY_FILE = helperFiles(cacheDir()).key;
 const TIMEOUT_MS = 120_000;
 
 /** Runs deno with `args`, returns the wall time in ms; throws on failure. */
