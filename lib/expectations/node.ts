@@ -126,7 +126,8 @@ export const nodeLinux: Record<string, StepTable> = {
       source: N.writeDestroyed,
     },
     "peer abort: write() callback": {
-      expect: 'ERR_STREAM_DESTROYED "Cannot call write after a stream was destroyed"',
+      expect:
+        'ERR_STREAM_DESTROYED "Cannot call write after a stream was destroyed"',
       source: N.writeDestroyed,
     },
     "peer abort: events after write()": {
@@ -140,7 +141,8 @@ export const nodeLinux: Record<string, StepTable> = {
     "resetAndDestroy(): events": { expect: "close", source: N.resetAndDestroy },
     "resetAndDestroy(): peer read()": {
       expect: "-1 ECONNRESET",
-      source: `${N.resetAndDestroy}; the syscall layer's read first: server read() #1`,
+      source:
+        `${N.resetAndDestroy}; the syscall layer's read first: server read() #1`,
     },
     "resetAndDestroy(): segments": {
       expect: "c:S s:S. c:. c:R.",
@@ -149,7 +151,8 @@ export const nodeLinux: Record<string, StepTable> = {
     },
     "end() + resetAndDestroy(): end()": {
       expect: "returned socket",
-      source: `${NODE} test/parallel/test-socket-write-after-fin.js: end() returns the socket`,
+      source:
+        `${NODE} test/parallel/test-socket-write-after-fin.js: end() returns the socket`,
     },
     "end() + resetAndDestroy(): resetAndDestroy()": {
       expect: "returned socket",
@@ -190,6 +193,69 @@ export const nodeLinux: Record<string, StepTable> = {
       expect: "c:S s:S. c:. c:R.",
       compare: "wire",
       source: N.resetConnecting,
+    },
+  },
+  "tcp-half-close-peer-still-receives": {
+    "halfOpen: events after peer SHUT_WR": {
+      expect: "end",
+      source: N.halfOpenKeepsWritable,
+    },
+    'halfOpen: write("hello")': {
+      expect: "returned true",
+      source: N.halfOpenKeepsWritable,
+    },
+    'halfOpen: peer read() of "hello"': {
+      expect: '5 "hello"',
+      source: `${N.halfOpenKeepsWritable}; the syscall layer's client read()`,
+    },
+    'halfOpen: write("world")': {
+      expect: "returned true",
+      source: N.halfOpenKeepsWritable,
+    },
+    'halfOpen: peer read() of "world"': {
+      expect: '5 "world"',
+      source:
+        `${N.halfOpenKeepsWritable}; the syscall layer's client read() again`,
+    },
+    "halfOpen: end()": {
+      expect: "returned socket",
+      source:
+        `${NODE} test/parallel/test-socket-write-after-fin.js: end() returns the socket`,
+    },
+    "halfOpen: peer read() after end()": {
+      expect: "0",
+      source: N.nodeFinOnWire,
+    },
+    "halfOpen: events after end()": {
+      expect: "finish, close",
+      source:
+        `${NODE} lib/net.js Socket._final → shutdown → 'finish'; both sides ended, autoDestroy → 'close' (test-net-allow-half-open.js)`,
+    },
+    "halfOpen: segments": {
+      expect: "c:S s:S. c:. c:F. s:. s:P.(5) c:. s:P.(5) c:. s:F. c:.",
+      compare: "wire",
+      source:
+        `${N.halfOpenKeepsWritable}; the same sequence as the wire layer of this case (RFC 9293 §3.10.7.4: FIN-WAIT-2 processes and ACKs incoming text)`,
+    },
+    "default: events after peer SHUT_WR": {
+      expect: "end, finish, close",
+      source: N.endFinishClose,
+    },
+    "default: peer read()": { expect: "0", source: N.nodeFinOnWire },
+  },
+  "tcp-rst-with-unread-data": {
+    "paused: events after the peer's data": {
+      expect: "none",
+      source:
+        `${NODE} lib/internal/streams/readable.js: a paused stream buffers what it reads and emits no 'data'`,
+    },
+    "paused: events after the RST": {
+      expect: "error ECONNRESET, close(hadError)",
+      source: `${N.bufferedBeforeRst}; ${N.readReset}`,
+    },
+    "paused: error": {
+      expect: 'ECONNRESET read "read ECONNRESET"',
+      source: N.readReset,
     },
   },
 };

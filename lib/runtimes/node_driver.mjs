@@ -178,7 +178,11 @@ const ops = {
       // A call in the same tick as connect(): the socket is still connecting.
       const entry = sockets.get(sock);
       const r = attempt(() => socket[msg.then]());
-      return { sock, connecting: true, then: r.threw ? r : { returned: same(entry, r.returned) } };
+      return {
+        sock,
+        connecting: true,
+        then: r.threw ? r : { returned: same(entry, r.returned) },
+      };
     }
     if (msg.wait === false) return { sock };
     const entry = sockets.get(sock);
