@@ -195,11 +195,13 @@ export class Scenario {
       : [];
     const tried = sequences.map((x) => matchSequence(x, capture.segments));
     const best = tried.find((m) => m.ok) ?? tried[0];
-    this.trace ??= {
+    const trace: Trace = {
       segments: capture.segments,
       expected: best?.expected.split(" "),
       capture: capture.description,
     };
+    if (this.trace) (this.trace.others ??= []).push(trace);
+    else this.trace = trace;
     this.check(
       step,
       sequenceOf(capture.segments),

@@ -29,4 +29,9 @@ export interface Trace {
   expected?: string[];
   /** The capture's interface and filter, for reproducing it. */
   capture?: string;
+  /**
+   * The captures the case checked after this one (the same story over
+   * `::1`, say), in order: a packetdrill reproducer is made from each.
+   */
+  others?: Trace[];
 }
