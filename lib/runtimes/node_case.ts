@@ -37,7 +37,7 @@ import { describeEvents, timeline } from "./describe.ts";
  * The status of a step where Deno or Bun differs from Node.js.
  * (`Status` in lib/case/result.ts gains "compat-differs".)
  */
-const COMPAT_DIFFERS = "compat-differs" as unknown as StepResult["status"];
+const COMPAT_DIFFERS: StepResult["status"] = "compat-differs";
 
 /** What Node.js observed at each step of each case in this process. */
 const reference = new Map<string, { observed: string; status: string }>();
