@@ -587,4 +587,40 @@ export const linux: PlatformTable = {
       },
     },
   },
+
+  "tcp-connect-refused": {
+    syscall: {
+      "blocking connect()": {
+        expect: "-1 ECONNREFUSED",
+        source: S.connectRefused,
+      },
+      "non-blocking connect()": {
+        expect: "-1 EINPROGRESS",
+        source: S.connectInProgress,
+      },
+      "non-blocking: poll() for writing": {
+        expect: ["POLLOUT|POLLERR|POLLHUP", "POLLERR"],
+        source: `${S.pollAfterDone}; ${S.pollRace}`,
+      },
+      "non-blocking: SO_ERROR #1": {
+        expect: "ECONNREFUSED",
+        source: `${S.connectRefused}; ${S.soErrorOnce}`,
+      },
+      "non-blocking: SO_ERROR #2": { expect: "0", source: S.soErrorOnce },
+      "non-blocking: read()": { expect: "0", source: S.closedReadsZero },
+      "non-blocking: connect() again on that socket": {
+        expect: "-1 ECONNABORTED",
+        source: S.connectAgainAborted,
+      },
+    },
+    deno: {
+      "Deno.connect()": {
+        expect: "ConnectionRefused ECONNREFUSED",
+        source: `${S.connectRefused}; ${S.denoRefused}`,
+      },
+    },
+    wire: {
+      segments: { expect: "c:S s:R.", compare: "wire", source: S.rstToSyn },
+    },
+  },
 };

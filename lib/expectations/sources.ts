@@ -57,4 +57,20 @@ export const SOURCES = {
     "Deno 2.9 conn.close() calls shutdown(fd, SHUT_WR) before close(fd) (seen with strace): a FIN precedes the RST, the peer reads EOF instead of ECONNRESET; no upstream issue filed yet (close path changed with denoland/deno#35294)",
   pollRace:
     "net/ipv4/tcp_input.c tcp_reset(): sk_error_report() wakes pollers before tcp_done() sets TCP_CLOSE and SHUTDOWN_MASK, so a poller on another CPU may see POLLERR alone; a 500-run soak failed this step once, the value not kept",
+  connectRefused:
+    "connect(2) ECONNREFUSED: no-one listening on the remote address; net/ipv4/tcp_input.c tcp_reset(): an RST in SYN_SENT sets sk_err = ECONNREFUSED; gVisor test/syscalls/linux/tcp_socket.cc BlockingConnectRefused",
+  connectInProgress:
+    "connect(2) EINPROGRESS: non-blocking socket, connection not completed immediately; net/ipv4/af_inet.c __inet_stream_connect(): SYN_SENT and no wait -> -EINPROGRESS",
+  soErrorOnce:
+    "socket(7) SO_ERROR: get and clear the pending socket error (net/core/sock.c sock_getsockopt() -> sock_error(), an xchg with 0)",
+  connectAgainAborted:
+    "net/ipv4/af_inet.c __inet_stream_connect(): sock->state still SS_CONNECTING and sk_state TCP_CLOSE -> sock_error() ?: -ECONNABORTED; gVisor tcp_socket.cc NonBlockingConnectRefused (shared/notes/teardown-catalog.md)",
+  closedReadsZero:
+    "net/ipv4/tcp.c tcp_recvmsg_locked(): no data, no pending error and RCV_SHUTDOWN (set by tcp_done()) -> 0; gVisor tcp_socket.cc NonBlockingConnectNoListenerRead",
+  pollAfterDone:
+    "net/ipv4/tcp.c tcp_poll(): sk_err -> POLLERR; TCP_CLOSE -> POLLHUP; SEND_SHUTDOWN (set by tcp_done()) -> POLLOUT, so a writer wakes to meet its error; in SYN_SENT (a poller woken before tcp_done()) no POLLOUT",
+  rstToSyn:
+    "RFC 9293 §3.10.7.1: a segment to a CLOSED port without ACK draws <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> (R.); net/ipv4/tcp_ipv4.c tcp_v4_send_reset()",
+  denoRefused:
+    "denoland/deno_error src/lib.rs: io::ErrorKind::ConnectionRefused -> class ConnectionRefused, code from raw_os_error (ECONNREFUSED)",
 } as const;

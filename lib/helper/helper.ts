@@ -296,6 +296,21 @@ export class Helper implements AsyncDisposable {
     return { ...this.#socket(bound), fd };
   }
 
+  /**
+   * Binds a new socket to `address` port 0 without listening on it: a port
+   * the kernel reserves for this socket, where a SYN draws an RST (no
+   * listener), and that no other program can take while it is held.
+   */
+  async reservePort(address = "127.0.0.1"): Promise<HelperSocket> {
+    const family = address.includes(":") ? 6 : 4;
+    const fd = Number((await this.expectOk(`socket ${family}`)).fields.fd);
+    const host = family === 6
+      ? `[${address.replace(/^\[|\]$/g, "")}]`
+      : address;
+    const bound = await this.expectOk(`bind ${fd} ${host} 0`);
+    return { ...this.#socket(bound), fd };
+  }
+
   /** Accepts one connection on a listening descriptor. */
   async accept(listenFd: number): Promise<HelperSocket> {
     return this.#socket(
