@@ -189,16 +189,6 @@ async function probe(name: RuntimeName): Promise<Runtime | MissingRuntime> {
   } else {
     command = new URL(PINNED[name], ROOT).pathname;
     origin = PINNED[name];
-    try {
-      await Deno.stat(command);
-    } catch {
-      return {
-        name,
-        reason: `not installed: no ${
-          PINNED[name]
-        } (run ./scripts/setup.sh, or set ${variable} to a binary)`,
-      };
-    }
   }
   let child: Deno.ChildProcess;
   try {
@@ -212,6 +202,12 @@ async function probe(name: RuntimeName): Promise<Runtime | MissingRuntime> {
   } catch (e) {
     const why = e instanceof Deno.errors.NotCapable
       ? `not allowed to run ${command} (add it to the run permissions in deno.json)`
+      : e instanceof Deno.errors.NotFound
+      ? fromEnv
+        ? `${variable}=${command}: no such file`
+        : `not installed: no ${
+          PINNED[name]
+        } (run ./scripts/setup.sh, or set ${variable} to a binary)`
       : `cannot start ${command}: ${e instanceof Error ? e.message : e}`;
     return { name, reason: why };
   }
