@@ -8,7 +8,8 @@
 import type { OsName } from "../platform/mod.ts";
 
 /**
- * Where a case observes: raw system calls, Deno's API, the wire, or
+ * Where a case observes: raw system calls, Deno's API, the wire (and
+ * `packetdrill`: a wire case's run replayed as a packetdrill script), or
  * `node:net` under a runtime (`node@nodejs`, `node@deno`, `node@bun`; see
  * `lib/runtimes/`).
  */
@@ -16,6 +17,7 @@ export type Layer =
   | "syscall"
   | "deno"
   | "wire"
+  | "packetdrill"
   | "node@nodejs"
   | "node@deno"
   | "node@bun";
@@ -25,6 +27,7 @@ export const LAYERS: readonly Layer[] = [
   "syscall",
   "deno",
   "wire",
+  "packetdrill",
   "node@nodejs",
   "node@deno",
   "node@bun",

@@ -1,0 +1,158 @@
+/**
+ * The `packetdrill` layer of a kit run: for every wire case that ran, its
+ * scripts (one per address family it captured) generated from the run's
+ * own transcript and trace, optionally written to a folder, and run by
+ * packetdrill: one report row per case, one step per script.
+ *
+ * A row is **passed** when every script passed, **failed** with
+ * packetdrill's own message when one failed, and **skipped** with the
+ * reason when a script could not be run here (no root, no packetdrill:
+ * the reason says how to get it) or not generated (the reason why); a
+ * script not generated is never passed.
+ *
+ * @module
+ */
+
+import type { ReportCase } from "../report/report.ts";
+import type { Status, StepResult } from "../case/result.ts";
+import { type Generated, scriptsForResult } from "./generate.ts";
+import { type RunOptions, runScript, type ScriptRun } from "./run.ts";
+
+/** Options for {@linkcode packetdrillRows}. */
+export interface LayerOptions {
+  /** The kit, for the scripts' headers. */
+  kit: { name: string; version: string };
+  /** The machine, for the scripts' headers (`linux 6.18.44 x86_64`). */
+  platform?: string;
+  /** A folder to write every generated script to (created if missing). */
+  writeDir?: string;
+  /** Run the scripts (default true); false: generate and write only. */
+  run?: boolean;
+  /** How to run a script (tests substitute their own). */
+  runScript?: (name: string, script: string) => Promise<ScriptRun>;
+  /** Options for the default runner. */
+  runOptions?: RunOptions;
+}
+
+/** A case's scripts and their verdicts, as the layer made them. */
+export interface LayerResult {
+  /** The `packetdrill` rows, one per wire case. */
+  rows: ReportCase[];
+  /** Every script generated (or not), in row order. */
+  scripts: Generated[];
+  /** The files written, if a folder was given. */
+  written: string[];
+}
+
+const RANK: Record<string, number> = { passed: 0, skipped: 1, failed: 2 };
+
+function worst(statuses: Status[]): Status {
+  return statuses.reduce<Status>(
+    (w, s) => (RANK[s] ?? 0) > (RANK[w] ?? 0) ? s : w,
+    "passed",
+  );
+}
+
+/**
+ * The `packetdrill` rows of a run, from its wire rows (other rows are
+ * ignored), each placed by the caller after its wire row.
+ *
+ * @example
+ * ```ts ignore
+ * import { packetdrillRows } from "./layer.ts";
+ * const { rows } = await packetdrillRows(wireRows, { kit, writeDir: "reports/pkt" });
+ * ```
+ */
+export async function packetdrillRows(
+  cases: readonly ReportCase[],
+  options: LayerOptions,
+): Promise<LayerResult> {
+  const run = options.runScript ??
+    ((name: string, script: string) =>
+      runScript(name, script, options.runOptions));
+  const rows: ReportCase[] = [];
+  const scripts: Generated[] = [];
+  const written: string[] = [];
+  if (options.writeDir) await Deno.mkdir(options.writeDir, { recursive: true });
+  for (const wire of cases) {
+    if (wire.layer !== "wire") continue;
+    const started = performance.now();
+    const row: ReportCase = {
+      id: wire.id,
+      layer: "packetdrill",
+      status: "skipped",
+      summary: wire.summary,
+      timings: [],
+      steps: [],
+      ...(wire.file ? { file: wire.file } : {}),
+    };
+    rows.push(row);
+    if (wire.status === "skipped" && !wire.trace) {
+      row.reason =
+        `the wire case did not run: ${wire.reason ?? "skipped"}`.split("\n")[0];
+      continue;
+    }
+    const generated = scriptsForResult(
+      {
+        id: wire.id,
+        layer: "wire",
+        summary: wire.summary,
+        trace: wire.trace,
+        transcripts: wire.transcripts,
+      },
+      options.kit,
+      options.platform,
+    );
+    scripts.push(...generated);
+    for (const g of generated) {
+      const name = g.ok
+        ? g.name
+        : `${g.caseId}${g.family ? `.${g.family}` : ""}.pkt`;
+      if (!g.ok) {
+        row.steps.push({
+          step: name,
+          observed: `not generated: ${g.reason}`,
+          status: "skipped",
+        });
+        continue;
+      }
+      if (options.writeDir) {
+        const path = `${options.writeDir.replace(/\/+$/, "")}/${g.name}`;
+        await Deno.writeTextFile(path, g.script);
+        written.push(path);
+      }
+      const step: StepResult = {
+        step: name,
+        expected: "packetdrill passes",
+        observed: "not run",
+        detail: g.script,
+        status: "skipped",
+      };
+      row.steps.push(step);
+      if (options.run === false) {
+        step.observed = "not run (generated only)";
+        continue;
+      }
+      const verdict = await run(g.name, g.script);
+      step.status = verdict.status;
+      step.observed = verdict.status === "passed"
+        ? "passed"
+        : `${verdict.status}: ${verdict.message ?? ""}`;
+      row.timings.push({
+        name: `packetdrill ${g.family}`,
+        value: verdict.durationMs,
+        unit: "ms",
+      });
+    }
+    row.status = worst(row.steps.map((s) => s.status));
+    const deciding = row.steps.find((s) => s.status === row.status);
+    if (row.status !== "passed" && deciding) {
+      row.step = deciding.step;
+      row.observed = deciding.observed.split("\n")[0];
+      if (deciding.expected) row.expected = deciding.expected;
+      row.reason = deciding.observed;
+    }
+    row.durationMs = Math.round(performance.now() - started);
+  }
+  return { rows, scripts, written };
+}

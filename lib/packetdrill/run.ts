@@ -1,0 +1,177 @@
+/**
+ * Runs a generated script under packetdrill, as root, in a network
+ * namespace of its own (`unshare -n`, loopback brought up), so the tun
+ * device and addresses packetdrill sets up never touch the machine's own.
+ *
+ * Which packetdrill: `$CLOSEWAIT_PACKETDRILL` if set, else `packetdrill` on
+ * `PATH`, else the build `scripts/build_packetdrill.sh` leaves in the
+ * cache folder (`$CLOSEWAIT_CACHE_DIR/packetdrill/` or
+ * `${XDG_CACHE_HOME:-$HOME/.cache}/closewait/packetdrill/`). The choice is
+ * made by the shell inside the namespace, so the kit needs no permission
+ * beyond running `unshare`; the script goes in on stdin and is written to
+ * a temporary folder there, named as the kit names it, so packetdrill's
+ * messages name the script file (`x.ipv4.pkt:18: runtime error ...`).
+ *
+ * @module
+ */
+
+/** How to get packetdrill, for skip reasons. */
+export const HOW_TO_GET =
+  "set CLOSEWAIT_PACKETDRILL=/path/to/packetdrill, put packetdrill on PATH, or build it with scripts/build_packetdrill.sh (README: packetdrill reproducers)";
+
+/** The verdict of one script run. */
+export interface ScriptRun {
+  /** `passed`, `failed` (packetdrill's own message), or `skipped` (why). */
+  status: "passed" | "failed" | "skipped";
+  /** packetdrill's message on failure, the reason when skipped. */
+  message?: string;
+  /** The packetdrill binary the namespace found. */
+  packetdrill?: string;
+  /** Wall time of the run (ms). */
+  durationMs: number;
+}
+
+/** Options for {@linkcode runScript}. */
+export interface RunOptions {
+  /** packetdrill gets this long before `timeout` stops it (s, default 30). */
+  timeoutS?: number;
+  /** `unshare` (tests point it elsewhere to exercise the skips). */
+  unshare?: string;
+  /** Extra environment for the namespace's shell. */
+  env?: Record<string, string>;
+}
+
+const NOT_FOUND = 127;
+const MARK = "closewait-packetdrill:";
+
+/**
+ * The shell run inside the namespace: `$1` the script's file name, stdin
+ * the script. It picks packetdrill, brings loopback up, writes the script
+ * to a temporary folder and runs it under `timeout`, then removes the
+ * folder whatever happened.
+ */
+const WRAPPER = `
+name="$1"
+pd=""
+if [ -n "\${CLOSEWAIT_PACKETDRILL:-}" ]; then
+  if [ -x "$CLOSEWAIT_PACKETDRILL" ] && [ ! -d "$CLOSEWAIT_PACKETDRILL" ]; then pd="$CLOSEWAIT_PACKETDRILL"
+  else echo "${MARK} CLOSEWAIT_PACKETDRILL=$CLOSEWAIT_PACKETDRILL is not an executable file" >&2; exit ${NOT_FOUND}; fi
+fi
+[ -n "$pd" ] || pd="$(command -v packetdrill 2>/dev/null || true)"
+for c in "\${CLOSEWAIT_CACHE_DIR:+$CLOSEWAIT_CACHE_DIR/packetdrill/packetdrill}" \\
+  "\${XDG_CACHE_HOME:-\${HOME:-/nonexistent}/.cache}/closewait/packetdrill/packetdrill"; do
+  [ -n "$pd" ] && break
+  [ -n "$c" ] && [ -x "$c" ] && pd="$c"
+done
+[ -n "$pd" ] || { echo "${MARK} packetdrill not found" >&2; exit ${NOT_FOUND}; }
+echo "${MARK} using $pd" >&2
+ip link set lo up 2>/dev/null || true
+d="$(mktemp -d)" || exit 126
+trap 'rm -rf "$d"' EXIT
+cat >"$d/$name"
+cd "$d" && timeout -k 2 "$2" "$pd" "$name"
+`;
+
+function trimmed(text: string): string {
+  return text.split("\n").map((l) => l.trimEnd()).filter((l) => l !== "")
+    .join("\n");
+}
+
+/**
+ * Runs `script` (named `name`, e.g. `tcp-write-after-peer-close.ipv4.pkt`)
+ * under packetdrill in a fresh network namespace. Never throws for a
+ * machine that cannot: a missing `unshare`, no root or no packetdrill is a
+ * `skipped` verdict with the reason and how to get it.
+ *
+ * @example
+ * ```ts ignore
+ * import { runScript } from "./run.ts";
+ * const run = await runScript("x.ipv4.pkt", script);
+ * console.log(run.status, run.message ?? "");
+ * ```
+ */
+export async function runScript(
+  name: string,
+  script: string,
+  options: RunOptions = {},
+): Promise<ScriptRun> {
+  if (!/^[\w.-]+$/.test(name)) {
+    throw new Error(`not a plain file name: ${JSON.stringify(name)}`);
+  }
+  const timeoutS = options.timeoutS ?? 30;
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(options.unshare ?? "unshare", {
+      args: ["-n", "--", "sh", "-c", WRAPPER, "sh", name, String(timeoutS)],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+      env: options.env,
+    }).spawn();
+  } catch (e) {
+    const why = e instanceof Deno.errors.NotFound
+      ? "unshare is not installed (util-linux)"
+      : e instanceof Deno.errors.NotCapable
+      ? "the kit may not run unshare (deno.json permissions)"
+      : `cannot run unshare: ${(e as Error).message}`;
+    return { status: "skipped", message: why, durationMs: elapsed() };
+  }
+  // The outer deadline only matters if the namespace's own timeout failed.
+  const killer = setTimeout(() => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+  }, (timeoutS + 10) * 1000);
+  let output: Deno.CommandOutput;
+  try {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(script)).catch(() => {});
+    await writer.close().catch(() => {});
+    output = await child.output();
+  } finally {
+    clearTimeout(killer);
+  }
+  const stdout = new TextDecoder().decode(output.stdout);
+  const stderr = new TextDecoder().decode(output.stderr);
+  const lines = stderr.split("\n");
+  const used = lines.find((l) => l.startsWith(`${MARK} using `))
+    ?.slice(`${MARK} using `.length);
+  const said = trimmed(
+    lines.filter((l) => !l.startsWith(MARK)).join("\n") + "\n" + stdout,
+  );
+  const base = {
+    durationMs: elapsed(),
+    ...(used ? { packetdrill: used } : {}),
+  };
+  if (output.success) return { status: "passed", ...base };
+  if (/unshare failed|Operation not permitted/.test(stderr) && !used) {
+    return {
+      status: "skipped",
+      message:
+        "needs root: packetdrill runs in a network namespace of its own (unshare -n) and opens a tun device",
+      ...base,
+    };
+  }
+  if (output.code === NOT_FOUND && !used) {
+    const why = lines.find((l) => l.startsWith(MARK))?.slice(MARK.length + 1) ??
+      "packetdrill not found";
+    return { status: "skipped", message: `${why}: ${HOW_TO_GET}`, ...base };
+  }
+  if (output.code === 124 || output.code === 137) {
+    return {
+      status: "failed",
+      message: `packetdrill did not finish within ${timeoutS} s${
+        said ? `: ${said}` : " (waiting for a segment that never came?)"
+      }`,
+      ...base,
+    };
+  }
+  return {
+    status: "failed",
+    message: said ||
+      `packetdrill exited with code ${output.code} and said nothing`,
+    ...base,
+  };
+}
