@@ -1,90 +1,183 @@
 /**
- * closewait: a conformance kit for what a kernel and a runtime do when a TCP
- * connection is torn down.
+ * closewait: a conformance kit for what a kernel and a runtime do when a
+ * TCP connection is torn down. This module is the case author's API: write
+ * a case as a story (set up the pair, do the one thing, check what the
+ * kernel says), give it expectations per platform with a source for each,
+ * and it is judged like the kit's own cases: passed, failed with expected
+ * vs observed, a known deviation, or unjudged where no expectation exists.
  *
- * Cases (in `cases/`) are built from these pieces: the C helper and its
- * driver for raw system calls, Deno TCP pairs, the socket-state probe,
- * expectations as data, RST timing, and the result records reports are
- * made from.
+ * - {@linkcode conformanceCase} registers a case (one `Deno.test` per case
+ *   and layer); its body gets a {@linkcode Scenario} whose `check()`,
+ *   `checkState()`, `checkSegments()` and `checkReset()` judge each step.
+ * - Pairs on ephemeral loopback ports: {@linkcode tcpPair} (Deno's API),
+ *   {@linkcode Helper} (the C helper for raw system calls: SO_LINGER,
+ *   SIGPIPE, errno), {@linkcode helperClientPair}, {@linkcode withUnixPair}.
+ * - Socket states by 4-tuple ({@linkcode socketState},
+ *   {@linkcode waitForState}) and wire captures (`s.wirePair()`,
+ *   `s.capture()`, {@linkcode wireReset}).
  *
- * @example A case at the syscall layer
- * ```ts ignore
- * import { brief, conformanceCase } from "./mod.ts";
+ * The kit's runner, reports, compare, soak and bench are for scripts, at
+ * their own entry points: `@closewait/kit/runner`, `@closewait/kit/report`,
+ * `@closewait/kit/soak`, `@closewait/kit/bench`, and the expectation tables
+ * at `@closewait/kit/expectations`.
+ *
+ * @example A case file of your own: the seed's story at the Deno layer and
+ * through raw system calls, judged by its own expectations
+ * ```ts
+ * import { assert } from "@std/assert";
+ * import {
+ *   brief,
+ *   type CaseExpectations,
+ *   conformanceCase,
+ *   outcome,
+ *   tcpPair,
+ * } from "@closewait/kit";
+ *
+ * const expectations: CaseExpectations = {
+ *   linux: {
+ *     "server read()": {
+ *       expect: "null",
+ *       source: "recv(2): 0 once the peer's FIN arrived; Deno's read() gives null",
+ *     },
+ *     "server write() #1": {
+ *       expect: "3",
+ *       source: "RFC 9293 §3.6: CLOSE_WAIT may still send; the peer's RST comes after",
+ *     },
+ *   },
+ * };
+ *
  * await conformanceCase({
- *   id: "tcp-write-after-peer-close",
- *   layer: "syscall",
- *   summary: "The first write after the peer's close() succeeds.",
- *   needs: ["helper"],
+ *   id: "example-first-write-after-peer-close",
+ *   layer: "deno",
+ *   summary: "After the peer's close(), the server reads EOF and its first write succeeds.",
+ *   expectations,
  *   async fn(s) {
- *     await using h = await s.helper("helper");
- *     const listener = await h.listen("127.0.0.1");
- *     const client = await h.connect(listener.local);
- *     const server = await h.accept(listener.fd);
- *     await h.expectOk(`close ${client.fd}`);
- *     s.check("server write() #1", brief(await h.run(`write ${server.fd} 123`)));
+ *     await using pair = await tcpPair("127.0.0.1");
+ *     pair.client.close();
+ *     s.check("server read()", (await outcome(pair.server.read(new Uint8Array(16)), 2000)).text);
+ *     const payload = new TextEncoder().encode("123");
+ *     s.check("server write() #1", (await outcome(pair.server.write(payload), 2000)).text);
  *   },
  * });
- * ```
  *
- * @example A case at the wire layer (tcpdump on loopback)
- * ```ts ignore
- * import { conformanceCase } from "./mod.ts";
  * await conformanceCase({
- *   id: "tcp-linger-zero-sends-rst",
- *   layer: "wire",
- *   summary: "SO_LINGER {on, 0} + close() sends an RST at once.",
- *   needs: ["helper", "tcpdump"],
+ *   id: "example-second-write-fails",
+ *   layer: "syscall",
+ *   summary: "After the peer's close(), the first write draws an RST and the second fails with EPIPE.",
+ *   needs: ["helper"],
+ *   expectations: {
+ *     linux: {
+ *       "server write() #1": { expect: "3", source: "tcp(7): CLOSE_WAIT may still send" },
+ *       "server write() #2": {
+ *         expect: "-1 EPIPE",
+ *         source: "net/ipv4/tcp_input.c tcp_reset(): an RST in CLOSE_WAIT sets sk_err = EPIPE",
+ *       },
+ *     },
+ *   },
  *   async fn(s) {
  *     await using h = await s.helper("helper");
- *     await using wire = await s.wirePair(h, "127.0.0.1"); // capture from the SYN
- *     await h.expectOk(`linger ${wire.client.fd} 1 0`);
- *     await h.batch([`close ${wire.client.fd}`, `poll ${wire.server.fd} in 1000`]);
- *     s.checkSegments("segments", await wire.stop()); // "c:S s:S. c:. c:R."
+ *     const { client, server } = await h.pair();
+ *     await h.expectOk(`close ${client.fd}`);
+ *     await h.expectOk(`read ${server.fd} 16 1000`);
+ *     const [write1] = await h.batch([`write ${server.fd} 123`, `poll ${server.fd} - 1000`]);
+ *     s.check("server write() #1", brief(write1));
+ *     s.check("server write() #2", brief(await h.run(`write ${server.fd} 123`)));
  *   },
+ * });
+ *
+ * // Expectations are data: a plain test keeps them honest.
+ * Deno.test("every expectation of the Deno-layer case cites a source", () => {
+ *   for (const steps of Object.values(expectations)) {
+ *     for (const e of Object.values(steps ?? {})) {
+ *       for (const one of Array.isArray(e) ? e : [e]) assert(one.source.length > 0);
+ *     }
+ *   }
  * });
  * ```
  *
  * @module
  */
 
-export * from "./lib/platform/platform.ts";
-export * from "./lib/helper/protocol.ts";
-export * from "./lib/helper/build.ts";
-export * from "./lib/helper/helper.ts";
-export * from "./lib/sockets/pair.ts";
-export * from "./lib/sockets/state.ts";
-export * from "./lib/expectations/mod.ts";
-export * from "./lib/case/requirements.ts";
-export * from "./lib/case/result.ts";
-export * from "./lib/wire/segment.ts";
-export * from "./lib/wire/tcpdump.ts";
-export * from "./lib/wire/tcpdump_text.ts";
-export * from "./lib/wire/capture.ts";
-export * from "./lib/wire/pair.ts";
-export * from "./lib/wire/sequence.ts";
-export * from "./lib/wire/render.ts";
-export * from "./lib/rst_timing/wire.ts";
-export * from "./lib/case/scenario.ts";
-export * from "./lib/rst_timing/bound.ts";
-export * from "./lib/deadline/within.ts";
-export * from "./lib/lock/lock_file.ts";
-export * from "./lib/runner/catalog_cache.ts";
-export * from "./lib/soak/stats.ts";
-export * from "./lib/soak/args.ts";
-export * from "./lib/soak/cpu_burner.ts";
-export * from "./lib/soak/leak_check.ts";
-export * from "./lib/runner/progress.ts";
-export * from "./lib/bench/bench.ts";
-export * from "./lib/report/environment.ts";
-export * from "./lib/report/report.ts";
-export * from "./lib/report/trace.ts";
-export * from "./lib/report/markdown.ts";
-export * from "./lib/report/junit.ts";
-export * from "./lib/report/console.ts";
-export * from "./lib/report/compare.ts";
-export * from "./lib/runner/test_output.ts";
-export * from "./lib/runner/deno_test_process.ts";
-export * from "./lib/runner/command_line.ts";
-export * from "./lib/runner/args.ts";
-export * from "./lib/runner/output_path.ts";
-export * from "./lib/runner/runner.ts";
+export {
+  type CaseDefinition,
+  conformanceCase,
+  describePlatform,
+  ExpectationFailure,
+  Scenario,
+} from "./lib/case/scenario.ts";
+export type { Requirement } from "./lib/case/requirements.ts";
+export type {
+  HelperTranscript,
+  Status,
+  StepResult,
+  Timing,
+  TranscriptCall,
+} from "./lib/case/result.ts";
+export type {
+  CaseExpectations,
+  Expectation,
+  ExpectationTables,
+  Layer,
+  PlatformTable,
+  StepTable,
+} from "./lib/expectations/types.ts";
+export type { Endpoint, Tuple } from "./lib/address/address.ts";
+export {
+  type Answer,
+  brief,
+  briefRead,
+  describeExit,
+  elapsedUs,
+  type ExitStatus,
+} from "./lib/helper/protocol.ts";
+export {
+  Helper,
+  HelperError,
+  type HelperOptions,
+  type HelperPair,
+  type HelperSocket,
+  HelperUnavailable,
+} from "./lib/helper/helper.ts";
+export {
+  ensureHelper,
+  type HelperAvailability,
+  type HelperUnavailableKind,
+} from "./lib/helper/build.ts";
+export {
+  closeQuietly,
+  type HelperClientPair,
+  helperClientPair,
+  outcome,
+  readOnce,
+  type TcpPair,
+  tcpPair,
+  type UnixPair,
+  withUnixPair,
+} from "./lib/sockets/pair.ts";
+export {
+  socketState,
+  type StateWait,
+  type TcpState,
+  waitForReceiveQueue,
+  waitForState,
+} from "./lib/sockets/state.ts";
+export type {
+  Capture,
+  CaptureOptions,
+  CaptureResult,
+  CaptureStartup,
+} from "./lib/wire/capture.ts";
+export type { Connection } from "./lib/wire/tcpdump_text.ts";
+export type { WirePair } from "./lib/wire/pair.ts";
+export type { Segment, Trace } from "./lib/wire/segment.ts";
+export type { ResetJudgement } from "./lib/rst_timing/bound.ts";
+export {
+  type WireReset,
+  wireReset,
+  wireResetAfterCall,
+} from "./lib/rst_timing/wire.ts";
+export {
+  currentPlatform,
+  type OsName,
+  type Platform,
+} from "./lib/platform/platform.ts";
