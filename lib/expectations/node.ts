@@ -28,6 +28,8 @@ export const N = {
     `${NODE} test/parallel/test-net-socket-destroy-send.js: a write after destroy calls back ERR_STREAM_DESTROYED, no 'error'; lib/internal/streams/writable.js _write(): errorOrDestroy skipped when destroyed`,
   writeAfterFin:
     `${NODE} lib/net.js onReadableStreamEnd swaps in writeAfterFIN when !allowHalfOpen; once writableEnded it calls back (nextTick) with Error('This socket has been ended by the other party') code EPIPE, destroy(er) (a no-op on a destroyed socket: no 'error') and returns false; test/parallel/test-net-write-after-close.js, test-net-write-after-end-nt.js`,
+  writeAfterEnd:
+    `${NODE} lib/internal/streams/writable.js _write(): once ending, err = ERR_STREAM_WRITE_AFTER_END ('write after end'), process.nextTick(cb, err), errorOrDestroy(stream, err, true): the callback, then 'error', then 'close' (hadError); write() returns false`,
   writeSyncError:
     `${NODE} lib/internal/stream_base_commons.js afterWriteDispatched(): a synchronous write error → cb(ErrnoException(err, 'write')); lib/internal/streams/writable.js onwrite → write() returns false, onwriteError: callback, then 'error', then 'close' (hadError)`,
   rstInCloseWait:
@@ -257,6 +259,54 @@ export const nodeLinux: Record<string, StepTable> = {
       expect: 'ECONNRESET read "read ECONNRESET"',
       source: N.readReset,
     },
+  },
+  "tcp-fin-reads-zero": Object.fromEntries(
+    ["close()", "shutdown(SHUT_WR)"].flatMap((ending) => [
+      [`after peer ${ending}: events`, {
+        expect: "end",
+        source: N.halfOpenKeepsWritable,
+      }],
+      [`after peer ${ending}: errors`, {
+        expect: "none",
+        source:
+          `${NODE} lib/internal/stream_base_commons.js onStreamRead(): UV_EOF is push(null), not an error`,
+      }],
+      [`after peer ${ending}: readable`, {
+        expect: "false",
+        source: N.halfOpenKeepsWritable,
+      }],
+      [`after peer ${ending}: server state`, {
+        expect: "CLOSE_WAIT",
+        source:
+          "RFC 9293 §3.10.7.4: a FIN in ESTABLISHED enters CLOSE-WAIT (the syscall layer's server state)",
+      }],
+    ]),
+  ),
+  "tcp-write-after-own-shutdown": {
+    "end()": {
+      expect: "returned socket",
+      source:
+        `${NODE} test/parallel/test-socket-write-after-fin.js: end() returns the socket`,
+    },
+    "events after end()": {
+      expect: "finish",
+      source:
+        `${NODE} lib/net.js Socket._final → shutdown(); afterShutdown → 'finish' (test-net-allow-half-open.js)`,
+    },
+    "write() after own end()": {
+      expect: "returned false",
+      source: N.writeAfterEnd,
+    },
+    "events after write()": {
+      expect:
+        "write-cb ERR_STREAM_WRITE_AFTER_END, error ERR_STREAM_WRITE_AFTER_END, close(hadError)",
+      source: N.writeAfterEnd,
+    },
+    error: {
+      expect: 'ERR_STREAM_WRITE_AFTER_END "write after end"',
+      source: N.writeAfterEnd,
+    },
+    "peer read()": { expect: "0", source: N.nodeFinOnWire },
   },
 };
 
