@@ -127,7 +127,14 @@ export function compareReports(
       row.cells[col] = toCell(c);
     }
   });
-  const order: Record<string, number> = { syscall: 0, deno: 1, wire: 2 };
+  const order: Record<string, number> = {
+    syscall: 0,
+    deno: 1,
+    wire: 2,
+    "node@nodejs": 3,
+    "node@deno": 4,
+    "node@bun": 5,
+  };
   const rows = keys.map((k) => {
     const r = byKey.get(k)!;
     return { ...r, differs: new Set(r.cells.map(signature)).size > 1 };

@@ -266,7 +266,10 @@ export function select(
   ];
   const wanted = (id: string) => !filter || filter.matches(id, ids);
   const entries = catalog.entries.filter((e) =>
-    wanted(e.id) && (!layer || e.layer === layer)
+    wanted(e.id) &&
+    // The packetdrill layer replays the wire cases' runs: it needs them.
+    (!layer || e.layer === layer ||
+      (layer === "packetdrill" && e.layer === "wire"))
   );
   const problems = catalog.problems.filter((p) => wanted(idFromFile(p.file)));
   if (entries.length === 0 && problems.length === 0) return undefined;
@@ -481,7 +484,8 @@ export async function runSelection(
     }
   }
   for (const [name, ev] of extra) {
-    const m = /^(.*) \[(syscall|deno|wire)\]$/.exec(name);
+    const m = /^(.*) \[(syscall|deno|wire|node@nodejs|node@deno|node@bun)\]$/
+      .exec(name);
     rows.push(
       bare(
         m ? m[1] : name,
