@@ -39,6 +39,10 @@ import {
 } from "../lib/report/console.ts";
 import { renderJunit } from "../lib/report/junit.ts";
 import { renderMarkdown } from "../lib/report/markdown.ts";
+import {
+  addPacketdrillLayer,
+  scriptFolderProblem,
+} from "../lib/packetdrill/layer.ts";
 
 const KIT: KitInfo = { name: config.name, version: config.version };
 const WRITE_HINT =
@@ -141,6 +145,13 @@ async function main(args: string[]): Promise<number> {
   for (const [flag, path] of outputs) {
     if (path) await checkOutputPath(flag, path, WRITE_HINT);
   }
+  const scriptsProblem = opts.packetdrill &&
+    await scriptFolderProblem(opts.packetdrill);
+  if (scriptsProblem) {
+    throw new UsageError(
+      `--packetdrill ${opts.packetdrill}: ${scriptsProblem}; ${WRITE_HINT}`,
+    );
+  }
 
   const progress = new ProgressLine();
   progress.note(`reading the cases in ${opts.cases}/ ...`);
@@ -184,6 +195,20 @@ async function main(args: string[]): Promise<number> {
     progress.clear();
     Deno.removeSignalListener("SIGINT", onInterrupt);
   }
+  // Each wire case's run replayed by packetdrill: a row after its wire row.
+  let scripts: string[] = [];
+  if (!interrupt.signal.aborted) {
+    progress.note("generating and running the packetdrill scripts ...");
+    try {
+      ({ rows, written: scripts } = await addPacketdrillLayer(rows, {
+        kit: KIT,
+        platform: `${environment.os} ${environment.kernel} ${environment.arch}`,
+        writeDir: opts.packetdrill,
+      }));
+    } finally {
+      progress.clear();
+    }
+  }
   const report = buildReport(KIT, environment, rows, {
     ...(opts.filter ? { filter: opts.filter.text } : {}),
     ...(opts.layer ? { layer: opts.layer } : {}),
@@ -205,6 +230,11 @@ async function main(args: string[]): Promise<number> {
     if (!path) continue;
     await writeOutput(flag, path, rendered[flag]());
     console.log(`wrote ${path}`);
+  }
+  if (opts.packetdrill) {
+    console.log(
+      `wrote ${scripts.length} packetdrill scripts to ${opts.packetdrill}`,
+    );
   }
   if (interrupt.signal.aborted) {
     console.log(

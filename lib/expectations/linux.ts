@@ -623,4 +623,239 @@ export const linux: PlatformTable = {
       segments: { expect: "c:S s:R.", compare: "wire", source: S.rstToSyn },
     },
   },
+
+  "tcp-listener-close-resets-backlog": {
+    syscall: {
+      "client A non-blocking connect()": {
+        expect: "-1 EINPROGRESS",
+        source: S.connectInProgress,
+      },
+      "client A poll() for writing": {
+        expect: "POLLOUT",
+        source: `the handshake completes: ${S.backlogZero}`,
+      },
+      "server end of A, not accepted": {
+        expect: "ESTABLISHED",
+        source:
+          `${S.backlogZero}; a queued child is ESTABLISHED before accept()`,
+      },
+      "listener accept queue (length of limit)": {
+        expect: "1 of 0",
+        source: `${S.listenInfo}; ${S.backlogZero}`,
+      },
+      "client B non-blocking connect()": {
+        expect: "-1 EINPROGRESS",
+        source: S.connectInProgress,
+      },
+      "client B state (queue full)": {
+        expect: "SYN_SENT",
+        source: `${S.backlogZero}: B's SYN is dropped, B waits to retransmit`,
+      },
+      "listener close()": { expect: "0", source: "close(2)" },
+      "client A poll()": {
+        expect: ["POLLIN|POLLERR|POLLHUP|POLLRDHUP", "POLLERR"],
+        source: `${S.listenStop}; ${S.rstEstablished}; ${S.pollRace}`,
+      },
+      "server end of A after listener close()": {
+        expect: "absent",
+        source: S.listenStop,
+      },
+      "client A read() #1": {
+        expect: "-1 ECONNRESET",
+        source: `${S.listenStop}; ${S.rstEstablished}`,
+      },
+      "client A read() #2": { expect: "0", source: S.errorOnce },
+      "client B poll() for writing": {
+        expect: ["POLLOUT|POLLERR|POLLHUP", "POLLERR"],
+        source: `${S.synRetransmit}; ${S.pollAfterDone}; ${S.pollRace}`,
+      },
+      "client B refused": {
+        expect: "at the SYN retransmission",
+        source:
+          `${S.synRetransmit}; judged as >= 1 s - 10 ms after connect() (one jiffy at HZ=100)`,
+      },
+      "client B SO_ERROR": {
+        expect: "ECONNREFUSED",
+        source: `${S.synRetransmit}; ${S.connectRefused}`,
+      },
+    },
+    deno: {
+      "server end, not accepted": {
+        expect: "ESTABLISHED",
+        source: "a queued child is ESTABLISHED before accept()",
+      },
+      "server end after listener close()": {
+        expect: "absent",
+        source: S.listenStop,
+      },
+      "client read() #1": {
+        expect: "ConnectionReset ECONNRESET",
+        source: `${S.listenStop}; ${S.denoReset}`,
+      },
+      "client read() #2": { expect: "null", source: S.errorOnce },
+      "client write()": {
+        expect: "BrokenPipe EPIPE",
+        source: `${S.errorOnce}; ${S.denoBrokenPipe}`,
+      },
+    },
+    wire: {
+      "server end, not accepted": {
+        expect: "ESTABLISHED",
+        source: "a queued child is ESTABLISHED before accept()",
+      },
+      segments: {
+        expect: "c:S s:S. c:. s:R.",
+        compare: "wire",
+        source:
+          `${S.listenStop}; net/ipv4/tcp_output.c tcp_send_active_reset(): RST|ACK (R.)`,
+      },
+    },
+  },
+
+  "tcp-rst-errno-by-state": {
+    syscall: Object.fromEntries(
+      ["ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2", "CLOSE_WAIT", "LAST_ACK"]
+        .flatMap((state) => [
+          [`${state}: peer write()`, wrote(5)],
+          ...(state === "FIN_WAIT1" || state === "LAST_ACK"
+            ? [[`${state}: our write() until the peer's window closes`, {
+              expect: "short",
+              source: S.shortWrite,
+            }]]
+            : []),
+          [`${state}: our state before the RST`, {
+            expect: state,
+            source: state === "FIN_WAIT1" || state === "LAST_ACK"
+              ? `${S.states}; ${S.finBehindData}`
+              : S.states,
+          }],
+          [`${state}: our state after the RST`, {
+            expect: "absent",
+            source: `${S.rstByState}; ${S.tcpDone}`,
+          }],
+          [`${state}: SO_ERROR`, {
+            expect: state === "CLOSE_WAIT" ? "EPIPE" : "ECONNRESET",
+            source: S.rstByState,
+          }],
+          [`${state}: read() #1`, {
+            expect: '5 "hello"',
+            source: S.rstKeepsData,
+          }],
+          [`${state}: read() #2`, {
+            expect: "0",
+            source: `the error was taken by SO_ERROR: ${S.closedReadsZero}`,
+          }],
+          [`${state}: write()`, { expect: "-1 EPIPE", source: S.errorOnce }],
+        ]),
+    ),
+    deno: Object.fromEntries(
+      ["ESTABLISHED", "FIN_WAIT2", "CLOSE_WAIT"].flatMap((state) => [
+        [`${state}: our state before the RST`, {
+          expect: state,
+          source: S.states,
+        }],
+        [`${state}: our state after the RST`, {
+          expect: "absent",
+          source: `${S.rstByState}; ${S.tcpDone}`,
+        }],
+        [`${state}: read() #1`, {
+          expect: '5 "hello"',
+          source: S.rstKeepsData,
+        }],
+        [`${state}: read() #2`, {
+          expect: state === "CLOSE_WAIT"
+            ? "null"
+            : "ConnectionReset ECONNRESET",
+          source: state === "CLOSE_WAIT"
+            ? S.doneBeforeError
+            : `${S.rstByState}; ${S.denoReset}`,
+        }],
+        [`${state}: read() #3`, { expect: "null", source: S.errorOnce }],
+        [`${state}: write()`, {
+          expect: "BrokenPipe EPIPE",
+          source: state === "CLOSE_WAIT"
+            ? `${S.rstByState} (EPIPE, still pending); ${S.denoBrokenPipe}`
+            : `${S.errorOnce}; ${S.denoBrokenPipe}`,
+        }],
+      ]),
+    ),
+  },
+
+  "tcp-fin-wait2-linger2": {
+    syscall: {
+      "TCP_LINGER2 200 (read back)": [
+        {
+          expect: "120",
+          kernel: { min: "5.8" },
+          source: `${S.linger2Set}; ${S.linger2Clamp}`,
+        },
+        { expect: ["60", "120"], source: `${S.linger2Set}; ${S.linger2Clamp}` },
+      ],
+      "TCP_LINGER2 1 (read back)": { expect: "1", source: S.linger2Set },
+      "client close()": ok("close(2)"),
+      "client state after close()": {
+        expect: "FIN_WAIT2",
+        source: `${S.states}; ${S.finWait2Orphan}`,
+      },
+      "server state after close()": { expect: "CLOSE_WAIT", source: S.states },
+      "bind() of the client's address in FIN_WAIT2": {
+        expect: "-1 EADDRINUSE",
+        source: S.finWait2Bind,
+      },
+      "client state after TCP_LINGER2": {
+        expect: "absent",
+        source: S.finWait2Orphan,
+      },
+      "FIN_WAIT2 ended": {
+        expect: "after TCP_LINGER2",
+        source:
+          `${S.finWait2Orphan}; judged as >= 1 s - 10 ms (one jiffy at HZ=100) after close() began`,
+      },
+      "bind() of the client's address after TCP_LINGER2": {
+        expect: "0",
+        source: S.finWait2Bind,
+      },
+      "linger2 -1: TCP_LINGER2 -1 (read back)": {
+        expect: "-1",
+        source: S.linger2Set,
+      },
+      "linger2 -1: client state before close()": {
+        expect: "FIN_WAIT2",
+        source: `${S.shutdown}; ${S.states}`,
+      },
+      "linger2 -1: client close()": ok(S.linger2Negative),
+      "linger2 -1: client state after close()": {
+        expect: "absent",
+        source: S.linger2Negative,
+      },
+      "linger2 -1: server state after close()": {
+        expect: "absent",
+        source: `${S.rstByState}; ${S.tcpDone}`,
+      },
+      "linger2 -1: server SO_ERROR": {
+        expect: "EPIPE",
+        source: `the server was in CLOSE_WAIT: ${S.rstByState}`,
+      },
+    },
+    wire: {
+      "linger2 -1: TCP_LINGER2 -1 (read back)": {
+        expect: "-1",
+        source: S.linger2Set,
+      },
+      "linger2 -1: client state before close()": {
+        expect: "FIN_WAIT2",
+        source: `${S.shutdown}; ${S.states}`,
+      },
+      "linger2 -1: client close()": ok(S.linger2Negative),
+      "linger2 -1: server state after close()": {
+        expect: "absent",
+        source: `${S.rstByState}; ${S.tcpDone}`,
+      },
+      segments: {
+        expect: "c:S s:S. c:. c:F. s:. c:R.",
+        compare: "wire",
+        source: `${S.shutdown}; ${S.linger2Negative}`,
+      },
+    },
+  },
 };

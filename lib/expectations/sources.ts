@@ -73,4 +73,30 @@ export const SOURCES = {
     "RFC 9293 §3.10.7.1: a segment to a CLOSED port without ACK draws <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> (R.); net/ipv4/tcp_ipv4.c tcp_v4_send_reset()",
   denoRefused:
     "denoland/deno_error src/lib.rs: io::ErrorKind::ConnectionRefused -> class ConnectionRefused, code from raw_os_error (ECONNREFUSED)",
+  listenStop:
+    "net/ipv4/inet_connection_sock.c inet_csk_listen_stop(): every child in the accept queue is disconnected (tcp_disconnect() -> tcp_send_active_reset(), sk_err = ECONNRESET); gVisor socket_inet_loopback.cc TestListenHangupConnectingRead",
+  backlogZero:
+    "include/net/sock.h sk_acceptq_is_full(): full when the queue holds MORE than the backlog, so backlog 0 admits one (commit c609e6aae4ef, 2021-03-31, reverted the >= of f211ac154577 before v5.12 was released); net/ipv4/tcp_input.c tcp_conn_request() drops a SYN when it is full (LISTENOVERFLOWS)",
+  listenInfo:
+    "net/ipv4/tcp.c tcp_get_info(): for a LISTEN socket tcpi_unacked is the accept queue's length and tcpi_sacked its limit (the backlog)",
+  synRetransmit:
+    "RFC 6298 §2.1 and include/net/tcp.h TCP_TIMEOUT_INIT (1 s): a dropped SYN is sent again one initial RTO later; to a closed port it draws an RST -> tcp_reset() in SYN_SENT: ECONNREFUSED",
+  rstByState:
+    'net/ipv4/tcp_input.c tcp_reset(): SYN_SENT -> ECONNREFUSED, CLOSE_WAIT -> EPIPE, CLOSE -> ignored, every other state -> ECONNRESET ("We want the right error as BSD sees it"); unchanged by tcp_done_with_error() (2024); shared/notes/teardown-catalog.md #4, #5',
+  finBehindData:
+    "RFC 9293 §3.10.4 CLOSE: the FIN follows every queued SEND; net/ipv4/tcp_output.c tcp_send_fin() queues it behind the unsent data, so with the peer's window closed the state stays FIN_WAIT1 (LAST_ACK after CLOSE_WAIT)",
+  shortWrite:
+    "write(2)/socket(7): a non-blocking write copies what the send buffer (SO_SNDBUF, locked by setting it) takes and returns that count; the peer's closed window keeps the buffer full",
+  doneBeforeError:
+    "net/ipv4/tcp.c tcp_recvmsg_locked(): SOCK_DONE (set by tcp_fin() when a FIN arrived) is checked before sk_err, so after the peer's FIN a read returns 0 and the RST's error is left for a write (sk_stream_error())",
+  linger2Set:
+    "net/ipv4/tcp.c do_tcp_setsockopt() TCP_LINGER2: < 0 -> -1, above TCP_FIN_TIMEOUT_MAX/HZ -> clamped, else val*HZ; do_tcp_getsockopt() reads it back in seconds (0 -> the tcp_fin_timeout sysctl)",
+  linger2Clamp:
+    'commit f0628c524fd1 (Cambda Zhu, 2020, mainline v5.8) "net: Replace the limit of TCP_LINGER2 with TCP_FIN_TIMEOUT_MAX": include/net/tcp.h TCP_FIN_TIMEOUT_MAX (120 * HZ); before it, a value above the tcp_fin_timeout sysctl (default 60) became 0 and read back as that sysctl; backported to stable 4.19.291 and others in 2023, so older releases may show either; gVisor accepts 60 or 120',
+  finWait2Orphan:
+    "net/ipv4/tcp_input.c tcp_rcv_state_process() FIN_WAIT1 -> FIN_WAIT2 for an orphan: tmo = tcp_fin_time() (TCP_LINGER2, at least 3.5 x RTO) -> tcp_time_wait(sk, TCP_FIN_WAIT2, tmo); the timewait socket shows as FIN_WAIT2 (/proc/net/tcp tw_substate) until tmo, then is freed; gVisor TCPFinWait2Test",
+  finWait2Bind:
+    "net/ipv4/inet_connection_sock.c inet_csk_bind_conflict(): the timewait socket still owns the port (no SO_REUSEADDR on either side) -> EADDRINUSE; gone, the bind succeeds; gVisor TCPLinger2TimeoutAfterClose",
+  linger2Negative:
+    "net/ipv4/tcp.c __tcp_close(): in FIN_WAIT2 with TCP_LINGER2 < 0 -> tcp_send_active_reset() (RST|ACK), TCP_CLOSE, LINUX_MIB_TCPABORTONLINGER",
 } as const;

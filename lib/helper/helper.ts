@@ -272,9 +272,14 @@ export class Helper implements AsyncDisposable {
     };
   }
 
-  /** Listens on `address` (port 0: the kernel picks one). */
-  async listen(address: string, port = 0): Promise<HelperSocket> {
-    return this.#socket(await this.expectOk(`listen ${address} ${port}`));
+  /**
+   * Listens on `address` (port 0: the kernel picks one), with `backlog`
+   * (default 16) as listen()'s backlog.
+   */
+  async listen(address: string, port = 0, backlog = 16): Promise<HelperSocket> {
+    return this.#socket(
+      await this.expectOk(`listen ${address} ${port} ${backlog}`),
+    );
   }
 
   /** Connects to `to`; the answer's t1 − t0 is one handshake round trip. */

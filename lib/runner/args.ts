@@ -38,6 +38,8 @@ export interface KitOptions {
   layer?: Layer;
   /** The directory of case files. */
   cases: string;
+  /** Where to write each wire case's packetdrill scripts. */
+  packetdrill?: string;
 }
 
 /** The help text. */
@@ -55,6 +57,8 @@ Options:
   --markdown FILE      write a Markdown report to paste into a bug report
   --junit FILE         write JUnit XML (one testcase per case and layer)
   --cases DIR          where the case files are (default: cases)
+  --packetdrill DIR    write each wire case's packetdrill reproducers there
+                       (<case-id>.ipv4.pkt, <case-id>.ipv6.pkt)
   -h, --help           show this help
 
 Report files must be under reports/: the kit's permissions (deno.json,
@@ -117,7 +121,15 @@ export function parseFilter(text: string): CaseFilter {
 export function parseKitArgs(args: string[]): KitOptions {
   const { help, booleans, strings } = parseFlags(args, {
     boolean: ["list"],
-    string: ["json", "markdown", "junit", "filter", "layer", "cases"],
+    string: [
+      "json",
+      "markdown",
+      "junit",
+      "filter",
+      "layer",
+      "cases",
+      "packetdrill",
+    ],
   });
   const flags = { ...booleans, ...strings };
   const layer = flags.layer as string | undefined;
@@ -142,5 +154,8 @@ export function parseKitArgs(args: string[]): KitOptions {
       : undefined,
     layer: layer as Layer | undefined,
     cases: (flags.cases as string | undefined) ?? "cases",
+    ...(strings.packetdrill !== undefined
+      ? { packetdrill: strings.packetdrill }
+      : {}),
   };
 }
