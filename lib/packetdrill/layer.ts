@@ -14,7 +14,7 @@
  */
 
 import type { ReportCase } from "../report/report.ts";
-import type { Status, StepResult } from "../case/result.ts";
+import type { HelperTranscript, Status, StepResult } from "../case/result.ts";
 import { type Generated, scriptsForResult } from "./generate.ts";
 import { type RunOptions, runScript, type ScriptRun } from "./run.ts";
 
@@ -98,7 +98,9 @@ export async function packetdrillRows(
         layer: "wire",
         summary: wire.summary,
         trace: wire.trace,
-        transcripts: wire.transcripts,
+        // The case record's transcripts, as the report row carries them.
+        transcripts: (wire as { transcripts?: HelperTranscript[] })
+          .transcripts,
       },
       options.kit,
       options.platform,
@@ -155,4 +157,58 @@ export async function packetdrillRows(
     row.durationMs = Math.round(performance.now() - started);
   }
   return { rows, scripts, written };
+}
+
+/**
+ * The rows of a kit run with its `packetdrill` rows added, each right
+ * after its wire row, and the script files written (when `writeDir` is
+ * given).
+ *
+ * @example
+ * ```ts ignore
+ * import { addPacketdrillLayer } from "./layer.ts";
+ * const { rows, written } = await addPacketdrillLayer(rows, { kit, writeDir: "reports/pkt" });
+ * ```
+ */
+export async function addPacketdrillLayer(
+  rows: readonly ReportCase[],
+  options: LayerOptions,
+): Promise<{ rows: ReportCase[]; written: string[] }> {
+  const made = await packetdrillRows(rows, options);
+  const out: ReportCase[] = [];
+  for (const row of rows) {
+    out.push(row);
+    if (row.layer !== "wire") continue;
+    const mine = made.rows.find((r) => r.id === row.id);
+    if (mine) out.push(mine);
+  }
+  return { rows: out, written: made.written };
+}
+
+/**
+ * Checks, before a run, that `dir` can take the scripts: writable under
+ * this process's permissions and not an existing file. Returns the reason
+ * it cannot, or `undefined`.
+ *
+ * @example
+ * ```ts ignore
+ * import { scriptFolderProblem } from "./layer.ts";
+ * const why = await scriptFolderProblem("reports/pkt");
+ * ```
+ */
+export async function scriptFolderProblem(
+  dir: string,
+): Promise<string | undefined> {
+  const state = (await Deno.permissions.query({ name: "write", path: dir }))
+    .state;
+  if (state !== "granted") {
+    return "not writable with this process's permissions";
+  }
+  try {
+    const info = await Deno.stat(dir);
+    if (!info.isDirectory) return "exists and is not a folder";
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) return (e as Error).message;
+  }
+  return undefined;
 }
