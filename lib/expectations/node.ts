@@ -308,6 +308,48 @@ export const nodeLinux: Record<string, StepTable> = {
     },
     "peer read()": { expect: "0", source: N.nodeFinOnWire },
   },
+  "tcp-close-with-unread-data-sends-rst": {
+    "unread: destroy()": {
+      expect: "returned socket",
+      source:
+        `${NODE} test/parallel/test-net-socket-destroy-send.js: destroy() returns the socket`,
+    },
+    "unread: events": {
+      expect: "close",
+      source:
+        `${NODE} lib/net.js _destroy → handle.close() → 'close' (hadError false: destroyed without an error)`,
+    },
+    "unread: peer read() #1": {
+      expect: "-1 ECONNRESET",
+      source:
+        `${NODE} lib/net.js Server pauseOnConnect: "no data will be read from its handle", so close() finds the data unread; RFC 2525 §2.17 (the syscall layer's client read() #1)`,
+    },
+    "unread: peer read() #2": {
+      expect: "0",
+      source:
+        "the syscall layer's client read() #2: ECONNRESET is reported once",
+    },
+    "unread: segments": {
+      expect: "c:S s:S. c:. c:P.(5) s:. s:R.",
+      compare: "wire",
+      source:
+        "the wire layer of this case: close() with unread data sends RST, not FIN (RFC 2525 §2.17)",
+    },
+    "read: events before destroy()": {
+      expect: 'data "hello"',
+      source:
+        `${NODE} lib/net.js: a socket reads from connect on (read(0) → tryReadStart) and a 'data' listener makes it flow`,
+    },
+    "read: destroy()": {
+      expect: "returned socket",
+      source: `${NODE} test/parallel/test-net-socket-destroy-send.js`,
+    },
+    "read: peer read()": {
+      expect: "0",
+      source:
+        `node:net took the data out of the kernel before destroy(), so close() finds nothing unread and sends a FIN (nodejs/node#31916: destroy() is not an RST)`,
+    },
+  },
 };
 
 /**
