@@ -858,4 +858,95 @@ export const linux: PlatformTable = {
       },
     },
   },
+
+  "tcp-timewait-active-closer": {
+    syscall: {
+      "client close() (active)": ok("close(2)"),
+      "server read()": { expect: "0", source: S.readZero },
+      "server close() (passive)": ok("close(2)"),
+      "client state after both close()": {
+        expect: "TIME_WAIT",
+        source: S.timeWait,
+      },
+      "server state after both close()": {
+        expect: "absent",
+        source: S.timeWait,
+      },
+      "bind() of the client's address, SO_REUSEADDR": {
+        expect: "-1 EADDRINUSE",
+        source: S.timeWaitBind,
+      },
+      "bind() of the server's address": {
+        expect: "0",
+        source: S.passiveRebind,
+      },
+      "SO_LINGER {1, 0}: client close()": ok(S.lingerZero),
+      "SO_LINGER {1, 0}: client state": {
+        expect: "absent",
+        source: S.lingerNoTimeWait,
+      },
+      "SO_LINGER {1, 0}: bind() of the client's address": {
+        expect: "0",
+        source: S.lingerNoTimeWait,
+      },
+    },
+    deno: {
+      "server read()": { expect: "null", source: S.denoReadNull },
+      "client state after both close()": {
+        expect: "TIME_WAIT",
+        source: `${S.timeWait}; Deno's close() is an orderly close (FIN)`,
+      },
+      "server state after both close()": {
+        expect: "absent",
+        source: S.timeWait,
+      },
+      "Deno.listen() on the client's address": {
+        expect: "AddrInUse EADDRINUSE",
+        source:
+          `${S.timeWaitBind} (Deno's listener sets SO_REUSEADDR, its connection did not); ${S.denoAddrInUse}`,
+      },
+      "Deno.listen() on the server's address": {
+        expect: "listening",
+        source: S.passiveRebind,
+      },
+    },
+    wire: {
+      segments: {
+        expect: "c:S s:S. c:. c:F. s:. s:F. c:.",
+        compare: "wire",
+        source: `${S.timeWait}: FIN, ACK, FIN, ACK; no RST`,
+      },
+    },
+  },
+
+  "tcp-linger-nonzero": {
+    syscall: Object.fromEntries([
+      ...["close()", "exit()"].flatMap((how) => [
+        [`${how}: write() until the peer's window closes`, {
+          expect: "short",
+          source: S.shortWrite,
+        }],
+        [`${how}: SO_LINGER {1, 1}`, ok("setsockopt(2) SO_LINGER")],
+        [`${how}: our state after ${how}`, {
+          expect: "FIN_WAIT1",
+          source: `${S.states}; ${S.finQueued}`,
+        }],
+        [`${how}: our state after the peer's close()`, {
+          expect: "absent",
+          source: S.peerResetsOrphan,
+        }],
+      ]),
+      ["close(): return value", { expect: "0", source: S.lingerWait }],
+      ["close(): returned", {
+        expect: "after the linger time",
+        source:
+          `${S.lingerWait}; judged as >= 1 s - 10 ms (one jiffy at HZ=100)`,
+      }],
+      ["exit(): process ended", { expect: "exited 0", source: "exit(3)" }],
+      ["exit(): ended", {
+        expect: "before the linger time",
+        source: `${S.lingerExit}; judged as < 1 s from the exit command`,
+      }],
+    ]),
+  },
 };

@@ -99,4 +99,22 @@ export const SOURCES = {
     "net/ipv4/inet_connection_sock.c inet_csk_bind_conflict(): the timewait socket still owns the port (no SO_REUSEADDR on either side) -> EADDRINUSE; gone, the bind succeeds; gVisor TCPLinger2TimeoutAfterClose",
   linger2Negative:
     "net/ipv4/tcp.c __tcp_close(): in FIN_WAIT2 with TCP_LINGER2 < 0 -> tcp_send_active_reset() (RST|ACK), TCP_CLOSE, LINUX_MIB_TCPABORTONLINGER",
+  timeWait:
+    "RFC 9293 §3.6: the side that closes first passes through TIME-WAIT, the other goes LAST-ACK -> CLOSED; include/net/tcp.h TCP_TIMEWAIT_LEN (60 s, not tunable); gVisor TCPActiveCloseTimeWaitTest, TCPPassiveCloseNoTimeWait*",
+  timeWaitBind:
+    "net/ipv4/inet_connection_sock.c inet_csk_bind_conflict(): SO_REUSEADDR avoids a conflict only when both sockets set it (sk->sk_reuse && sk2->sk_reuse); the TIME_WAIT socket keeps the closer's sk_reuse (0 here) -> EADDRINUSE; gVisor TCPActiveCloseTimeWaitReuseTest",
+  passiveRebind:
+    "the passive closer's socket is freed when its FIN is ACKed (LAST-ACK -> CLOSED, tcp_done()), so nothing holds its address: bind() succeeds",
+  lingerNoTimeWait:
+    "socket(7) SO_LINGER {1, 0}: close() aborts (RST) and the socket is freed at once, no TIME_WAIT (net/ipv4/tcp.c __tcp_close() -> tcp_disconnect()); its address binds again at once",
+  denoAddrInUse:
+    "denoland/deno_error src/lib.rs: io::ErrorKind::AddrInUse -> class AddrInUse, code EADDRINUSE",
+  lingerWait:
+    "socket(7) SO_LINGER: close() blocks until the remaining data is sent or the linger time expires, then returns; net/ipv4/tcp.c __tcp_close() -> sk_stream_wait_close() waits while FIN_WAIT1/CLOSING/LAST_ACK; close() returns 0 even on expiry (__tcp_close() reports nothing)",
+  lingerExit:
+    "net/ipv4/af_inet.c inet_release(): the linger time applies only if !(current->flags & PF_EXITING): a descriptor closed by exit() does not wait",
+  finQueued:
+    "the orphan keeps its unsent data and FIN behind the peer's closed window (zero-window probes), so it stays FIN_WAIT1; net/ipv4/tcp_output.c tcp_send_fin()",
+  peerResetsOrphan:
+    "the peer closes with our data unread: an RST (RFC 2525 §2.17; net/ipv4/tcp.c __tcp_close() data_was_unread) that ends the orphan (tcp_reset() -> tcp_done())",
 } as const;
