@@ -350,6 +350,36 @@ export const nodeLinux: Record<string, StepTable> = {
         `node:net took the data out of the kernel before destroy(), so close() finds nothing unread and sends a FIN (nodejs/node#31916: destroy() is not an RST)`,
     },
   },
+  "tcp-exit-with-unread-data-sends-rst": {
+    "write()": { expect: "returned true", source: N.halfOpenKeepsWritable },
+    "events after write()": {
+      expect: "write-cb ok",
+      source: "the syscall layer's server write(): the kernel accepts it",
+    },
+    "events after the peer's exit": {
+      expect: "none",
+      source:
+        "libuv src/unix/stream.c uv__stream_eof(): after EOF the handle no longer polls for input, and nothing is being written, so the RST is not seen",
+    },
+    "write() after the RST": {
+      expect: "returned false",
+      source: N.writeSyncError,
+    },
+    "events after write() after the RST": {
+      expect: "write-cb EPIPE, error EPIPE, close(hadError)",
+      source: N.writeSyncError,
+    },
+    "error of write() after the RST": {
+      expect: 'EPIPE write "write EPIPE"',
+      source: `${N.writeSyncError}; ${N.rstInCloseWait}`,
+    },
+    segments: {
+      expect: "c:S s:S. c:. c:F. s:. s:P.(3) c:. c:R.",
+      compare: "wire",
+      source:
+        "the wire layer of this case: the data is ACKed, the RST comes at exit",
+    },
+  },
 };
 
 /**
