@@ -37,6 +37,11 @@ export interface SutCall {
   lines: string[];
   /** A `%{ ... }%` check (TCP_INFO) rather than a system call. */
   check?: boolean;
+  /**
+   * A blocking connect(): its last line is written with packetdrill's
+   * end time (`...T`), the time of the segment that ends it.
+   */
+  blocking?: boolean;
   /** The helper command's name: `write`, `read`, `poll`, `close`, ... */
   name: string;
   /** Its return value. */
@@ -63,7 +68,9 @@ export interface PeerCall {
 
 /** The connection as the transcripts show it. */
 export interface Roles {
-  /** The helper that listened on the captured port (the SUT). */
+  /** Which end is under test: the listening one when a helper listened. */
+  side: "server" | "client";
+  /** The helper whose calls the script makes (the SUT). */
   sut: HelperTranscript;
   /** The `connect` that opened the captured connection, if a helper made it. */
   connect?: TranscriptCall;
@@ -113,6 +120,20 @@ function pollEvents(spec: string): string {
   }).join("|");
 }
 
+/** The helper's `setopt`/`getopt` names: level and option. */
+const SOCKOPTS: Record<string, [string, string]> = {
+  reuseaddr: ["SOL_SOCKET", "SO_REUSEADDR"],
+  rcvbuf: ["SOL_SOCKET", "SO_RCVBUF"],
+  sndbuf: ["SOL_SOCKET", "SO_SNDBUF"],
+  keepalive: ["SOL_SOCKET", "SO_KEEPALIVE"],
+  nodelay: ["SOL_TCP", "TCP_NODELAY"],
+  linger2: ["SOL_TCP", "TCP_LINGER2"],
+  "user-timeout": ["SOL_TCP", "TCP_USER_TIMEOUT"],
+  keepidle: ["SOL_TCP", "TCP_KEEPIDLE"],
+  keepintvl: ["SOL_TCP", "TCP_KEEPINTVL"],
+  keepcnt: ["SOL_TCP", "TCP_KEEPCNT"],
+};
+
 function payloadLength(word: string): number {
   return word.startsWith("*") ? Number(word.slice(1)) : word.length;
 }
@@ -148,7 +169,7 @@ function findConnect(
 ): TranscriptCall | undefined {
   for (const t of transcripts) {
     const c = t.calls.find((c) =>
-      c.kind === "ok" && /^connect\s/.test(c.command) &&
+      (c.kind === "ok" || c.kind === "fail") && /^connect\s/.test(c.command) &&
       Number(c.command.trim().split(/\s+/)[2]) === capture.port
     );
     if (c) return c;
@@ -189,13 +210,14 @@ export function rolesOf(
   transcripts: readonly HelperTranscript[],
   capture: CaptureInput,
 ): Roles {
-  const sut = findListener(transcripts, capture);
+  const listener = findListener(transcripts, capture);
   const connect = findConnect(transcripts, capture);
+  const side = listener ? "server" : "client";
+  const sut = listener ??
+    transcripts.find((t) => connect && t.calls.includes(connect));
   if (!sut) {
     throw new NotExpressible(
-      connect
-        ? "the helper played only the connecting end; scripts with the client as system under test are not generated yet"
-        : `no helper call listened on port ${capture.port}: the connection was not the helper's (a Deno-layer peer?)`,
+      `no helper call listened on or connected to port ${capture.port}: the connection was not the helper's (a Deno-layer case?)`,
     );
   }
   const calls: SutCall[] = [];
@@ -209,7 +231,12 @@ export function rolesOf(
     const [name] = words;
     const fd = Number(words[1]);
     const at = { t0: call.t0Ns ?? NaN, t1: call.t1Ns ?? call.t0Ns ?? NaN };
-    const push = (lines: string[], waits = false, check = false) => {
+    const push = (
+      lines: string[],
+      waits = false,
+      check = false,
+      blocking = false,
+    ) => {
       if (call.kind === "died") {
         throw new NotExpressible(
           `the helper died in "${call.command}"${
@@ -232,6 +259,7 @@ export function rolesOf(
         waits,
         lines,
         check,
+        ...(blocking ? { blocking } : {}),
         name,
         ret: call.ret,
         ...(call.errno ? { errno: call.errno } : {}),
@@ -239,6 +267,7 @@ export function rolesOf(
       });
     };
     if (name === "listen") {
+      if (side !== "server") continue;
       if (portOf(fields(call.answer).local) !== capture.port) continue;
       if (call.kind !== "ok") continue;
       const s = nextFd++;
@@ -251,6 +280,19 @@ export function rolesOf(
         `bind(${s}, ..., ...) = 0`,
         `listen(${s}, ${backlog}) = 0`,
       ]);
+      continue;
+    }
+    if (name === "connect" && side === "client" && call === connect) {
+      const s = nextFd++;
+      const nonblock = words[3] === "nonblock";
+      if (call.kind === "ok") fdMap.set(call.ret, s);
+      const lines = ["socket(..., SOCK_STREAM, IPPROTO_TCP) = " + s];
+      if (nonblock) lines.push(`fcntl(${s}, F_SETFL, O_RDWR|O_NONBLOCK) = 0`);
+      lines.push(`connect(${s}, ..., ...) = ${result(call)}`);
+      push(lines, false, false, !nonblock);
+      if (call.kind === "fail" && !(nonblock && call.errno === "EINPROGRESS")) {
+        fdMap.delete(call.ret); // the helper closed it; the script keeps it
+      } else if (nonblock) fdMap.set(Number(fields(call.answer).fd), s);
       continue;
     }
     if (name === "exit") {
@@ -340,6 +382,44 @@ export function rolesOf(
           }`,
         ]);
         break;
+      case "setopt":
+      case "getopt": {
+        const [level, opt] = SOCKOPTS[words[2]] ?? [];
+        if (!level) {
+          throw new NotExpressible(
+            `"${call.command}": option ${
+              words[2]
+            } has no packetdrill form here`,
+          );
+        }
+        const value = fields(call.answer).value;
+        const lines = name === "setopt"
+          ? [
+            `setsockopt(${s}, ${level}, ${opt}, [${words[3]}], 4) = ${
+              result(call)
+            }`,
+          ]
+          : [];
+        // The helper reads the value back (setopt) or reads it (getopt).
+        if (value !== undefined) {
+          lines.push(
+            `getsockopt(${s}, ${level}, ${opt}, [${value}], [4]) = 0`,
+          );
+        } else if (name === "getopt") {
+          lines.push(
+            `getsockopt(${s}, ${level}, ${opt}, [0], [4]) = ${result(call)}`,
+          );
+        }
+        push(lines);
+        break;
+      }
+      case "nread":
+        push([
+          `ioctl(${s}, FIONREAD, [${fields(call.answer).bytes ?? 0}]) = ${
+            result(call)
+          }`,
+        ]);
+        break;
       case "so-error": {
         const value = fields(call.answer).so_error ?? "0";
         push([
@@ -369,12 +449,13 @@ export function rolesOf(
         );
     }
   }
-  if (!accepted) {
-    throw new NotExpressible(
-      "the listening helper never accepted the captured connection",
-    );
-  }
-  return { sut, connect, calls, peerCalls: peerCallsOf(transcripts, connect) };
+  return {
+    side,
+    sut,
+    connect,
+    calls,
+    peerCalls: side === "server" ? peerCallsOf(transcripts, connect) : [],
+  };
 }
 
 /** The peer's calls on the end `connect` opened, up to its close or exit. */

@@ -66,7 +66,7 @@ export function generateScript(input: ScriptInput): Generated {
       caseId,
       family,
       name: `${caseId}.${family}.pkt`,
-      script: renderScript(input, timeline),
+      script: renderScript(input, timeline, roles.side),
     };
   } catch (e) {
     if (!(e instanceof NotExpressible)) throw e;

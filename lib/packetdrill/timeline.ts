@@ -101,7 +101,9 @@ export function alignment(
       read += c.ret;
     }
     if (c.name === "read" && c.ret === 0) observed(first(peer, "F"), c.t1);
-    if (c.errno === "ECONNRESET") observed(first(peer, "R"), c.t1);
+    if (c.errno === "ECONNRESET" || c.errno === "ECONNREFUSED") {
+      observed(first(peer, "R"), c.t1);
+    }
     if (c.name === "poll" && c.revents) {
       if (/POLLERR/.test(c.revents)) observed(first(peer, "R"), c.t1);
       else if (/POLLRDHUP/.test(c.revents)) observed(first(peer, "F"), c.t1);
@@ -198,9 +200,11 @@ function closesSending(call: SutCall): boolean {
  */
 export function orderEvents(
   segments: readonly Segment[],
-  roles: Pick<Roles, "connect" | "calls" | "peerCalls">,
-  sut: "server" | "client" = "server",
+  roles: Pick<Roles, "connect" | "calls" | "peerCalls"> & {
+    side?: Roles["side"];
+  },
 ): Timeline {
+  const sut = roles.side ?? "server";
   const { offset, uncertainty } = alignment(segments, roles, sut);
   const calls = roles.calls;
   // The alignment honours every call's bounds, so no slack is needed.
