@@ -380,6 +380,22 @@ export const nodeLinux: Record<string, StepTable> = {
         "the wire layer of this case: the data is ACKed, the RST comes at exit",
     },
   },
+  "sigpipe-on-write-after-reset": {
+    "server state after write #1": {
+      expect: "absent",
+      source:
+        "Linux tcp_reset() → tcp_done(): the RST for our data closes the socket (syscall layer: server state after RST)",
+    },
+    "write() after the RST: error": {
+      expect: 'EPIPE write "write EPIPE"',
+      source: `${N.writeSyncError}; ${N.rstInCloseWait}`,
+    },
+    "runtime after the EPIPE write": {
+      expect: "answers",
+      source:
+        `${NODE} src/node.cc PlatformInit(): SIGPIPE (and SIGXFSZ) set to SIG_IGN at start-up, so the EPIPE write raises no fatal signal`,
+    },
+  },
 };
 
 /**
