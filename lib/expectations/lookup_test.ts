@@ -6,6 +6,7 @@ import {
   LAYERS,
   matches,
   type PlatformTable,
+  withCaseExpectations,
 } from "./mod.ts";
 import type { Platform } from "../platform/platform.ts";
 
@@ -113,4 +114,44 @@ Deno.test("EXPECTATIONS cites a source for every step and uses known layers only
       }
     }
   }
+});
+
+Deno.test("withCaseExpectations() lays a case's own steps over the built-in ones of a kit case", () => {
+  const linux = on("linux", "6.12.0");
+  const tables = withCaseExpectations("tcp-write-after-peer-close", "syscall", {
+    linux: {
+      "server write() #2": {
+        expect: "-1 ECONNRESET",
+        source: "a user's claim",
+      },
+    },
+  });
+  const lookup = (step: string, t = tables) =>
+    expectationFor(linux, "tcp-write-after-peer-close", "syscall", step, t)
+      ?.expect;
+  assertEquals(lookup("server write() #2"), "-1 ECONNRESET");
+  // The kit's other steps stay, and the built-in tables are untouched.
+  assertEquals(lookup("server read()"), "0");
+  assertEquals(lookup("server write() #2", EXPECTATIONS), "-1 EPIPE");
+});
+
+Deno.test("withCaseExpectations() judges a case the tables do not know, on the platforms it names only", () => {
+  const tables = withCaseExpectations("user-case", "deno", {
+    linux: { "read()": { expect: "null", source: "recv(2)" } },
+  });
+  assertEquals(
+    expectationFor(on("linux", "6.1"), "user-case", "deno", "read()", tables)
+      ?.expect,
+    "null",
+  );
+  assertEquals(
+    expectationFor(
+      on("darwin", "23.4.0"),
+      "user-case",
+      "deno",
+      "read()",
+      tables,
+    ),
+    undefined,
+  );
 });

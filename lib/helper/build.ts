@@ -177,7 +177,9 @@ async function findCompiler(): Promise<
       kind: "not-permitted",
       reason: `not permitted to run the C compiler ${
         forbidden.join(" or ")
-      }: add it to the run permission (e.g. --allow-run=${forbidden[0]})`,
+      } (Deno checks the permission before looking for the program, so it may also be missing): add it to the run permission (--allow-run=${
+        forbidden[0]
+      }; deno task kit does so for CLOSEWAIT_CC)`,
     };
   }
   return {
