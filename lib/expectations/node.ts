@@ -30,6 +30,8 @@ export const N = {
     `${NODE} lib/net.js onReadableStreamEnd swaps in writeAfterFIN when !allowHalfOpen; once writableEnded it calls back (nextTick) with Error('This socket has been ended by the other party') code EPIPE, destroy(er) (a no-op on a destroyed socket: no 'error') and returns false; test/parallel/test-net-write-after-close.js, test-net-write-after-end-nt.js`,
   writeAfterEnd:
     `${NODE} lib/internal/streams/writable.js _write(): once ending, err = ERR_STREAM_WRITE_AFTER_END ('write after end'), process.nextTick(cb, err), errorOrDestroy(stream, err, true): the callback, then 'error', then 'close' (hadError); write() returns false`,
+  iteratorDestroys:
+    `${NODE} lib/internal/streams/readable.js createAsyncIterator() finally: at the end (error === null, destroyOnReturn not false, autoDestroy) → destroyImpl.destroyer(stream, null); lib/internal/streams/destroy.js destroyer(): a stream not finished (its writable side is open) is destroyed with new AbortError() → 'error' ABORT_ERR "The operation was aborted", 'close' (hadError)`,
   writeSyncError:
     `${NODE} lib/internal/stream_base_commons.js afterWriteDispatched(): a synchronous write error → cb(ErrnoException(err, 'write')); lib/internal/streams/writable.js onwrite → write() returns false, onwriteError: callback, then 'error', then 'close' (hadError)`,
   rstInCloseWait:
@@ -394,6 +396,35 @@ export const nodeLinux: Record<string, StepTable> = {
       expect: "answers",
       source:
         `${NODE} src/node.cc PlatformInit(): SIGPIPE (and SIGXFSZ) set to SIG_IGN at start-up, so the EPIPE write raises no fatal signal`,
+    },
+  },
+  "deno-readable-eof-closes-connection": {
+    "server reads with for await to EOF": {
+      expect: '"request"',
+      source:
+        `${NODE} lib/internal/streams/readable.js createAsyncIterator(): yields each chunk, returns at 'end'`,
+    },
+    "events after the loop": {
+      expect: "end, error ABORT_ERR, close(hadError)",
+      source: N.iteratorDestroys,
+    },
+    "error after the loop": {
+      expect: 'ABORT_ERR "The operation was aborted"',
+      source: N.iteratorDestroys,
+    },
+    "write() of the reply": {
+      expect: "returned false",
+      source: N.writeDestroyed,
+    },
+    "reply callback": {
+      expect:
+        'ERR_STREAM_DESTROYED "Cannot call write after a stream was destroyed"',
+      source: N.writeDestroyed,
+    },
+    "peer read() of the reply": {
+      expect: "0",
+      source:
+        `${N.iteratorDestroys}; destroy() with nothing unread closes with a FIN (nodejs/node#31916)`,
     },
   },
 };

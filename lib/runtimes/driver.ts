@@ -319,7 +319,12 @@ export class NodeDriver implements AsyncDisposable {
   /** Listens on `host` port 0; `pauseOnConnect` leaves accepted data unread. */
   async listen(
     host: string,
-    options: { allowHalfOpen?: boolean; pauseOnConnect?: boolean } = {},
+    options: {
+      allowHalfOpen?: boolean;
+      pauseOnConnect?: boolean;
+      /** false: no 'data' listener on accepted sockets (they stay paused). */
+      read?: boolean;
+    } = {},
   ): Promise<{ server: string; local: Endpoint }> {
     const a = await this.send("listen", { host, ...options });
     return {
@@ -419,6 +424,18 @@ export class NodeDriver implements AsyncDisposable {
       then: call,
     });
     return { socket: { sock: a.sock as string }, call: a.then as NodeCall };
+  }
+
+  /**
+   * Reads the socket with `for await` to its end (within `timeoutMs`):
+   * the text read, and what the loop threw, if anything.
+   */
+  async iterate(
+    socket: NodeSocket,
+    timeoutMs = 2000,
+  ): Promise<{ text: string; threw?: NodeError }> {
+    const a = await this.send("iterate", { sock: socket.sock }, timeoutMs);
+    return { text: a.text as string, threw: a.threw as NodeError | undefined };
   }
 
   /** Waits until the socket has emitted `count` × `event`, or `timeoutMs` passed. */

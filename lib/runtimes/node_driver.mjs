@@ -128,7 +128,9 @@ const ops = {
     const entry = { server, accepted: [], waiters: [] };
     servers.set(id, entry);
     server.on("connection", (socket) => {
-      entry.accepted.push(track(socket, "s", { read: !msg.pauseOnConnect }));
+      entry.accepted.push(
+        track(socket, "s", { read: !msg.pauseOnConnect && msg.read !== false }),
+      );
       for (const w of [...entry.waiters]) w();
     });
     return new Promise((resolve, reject) => {
@@ -266,6 +268,17 @@ const ops = {
       );
     });
     return {};
+  },
+  /** `for await (const chunk of socket)` to the end; returns what it read. */
+  async iterate(msg) {
+    const entry = entryOf(msg);
+    let text = "";
+    try {
+      for await (const chunk of entry.socket) text += chunk.toString("latin1");
+    } catch (e) {
+      return { text, threw: describeError(e) };
+    }
+    return { text };
   },
   pause(msg) {
     entryOf(msg).socket.pause();
