@@ -4,9 +4,10 @@
  * the counts, and writes the reports asked for.
  *
  * Usage: `deno task kit [--list] [--filter TEXT|/REGEX/] [--layer LAYER]
- * [--json FILE] [--markdown FILE] [--junit FILE]` (`--help` for all).
- * Exit status: 0 nothing failed, 1 something failed, 2 bad usage, 130
- * interrupted (Ctrl-C; the cases that finished are still printed).
+ * [--require LIST] [--json FILE] [--markdown FILE] [--junit FILE]`
+ * (`--help` for all). Exit status: 0 nothing failed, 1 something failed,
+ * 2 bad usage, 130 interrupted by Ctrl-C, 143 by SIGTERM (the cases that
+ * finished are still printed; nothing the kit started keeps running).
  *
  * @module
  */
@@ -15,7 +16,9 @@ import { setColorEnabled } from "@std/fmt/colors";
 import config from "../deno.json" with { type: "json" };
 import { cachedCatalog } from "../lib/runner/catalog_cache.ts";
 import { runCommand, UsageError } from "../lib/runner/command_line.ts";
-import { runDenoTest } from "../lib/runner/deno_test_process.ts";
+import { kitTestRunner } from "../lib/runner/kit_test_runner.ts";
+import { Interrupt } from "../lib/runner/interrupt.ts";
+import { escapesAllowed, terminalType } from "../lib/runner/progress.ts";
 import { probeEnvironment } from "../lib/report/environment.ts";
 import { KIT_HELP, type KitOptions, parseKitArgs } from "../lib/runner/args.ts";
 import {
@@ -50,9 +53,12 @@ const WRITE_HINT =
 
 const encoder = new TextEncoder();
 
-/** The progress line: redrawn in place on a terminal, one line per file otherwise. */
+/**
+ * The progress line: redrawn in place on a terminal (not `TERM=dumb`), one
+ * line per file otherwise.
+ */
 class ProgressLine {
-  readonly #tty = Deno.stderr.isTerminal();
+  readonly #tty = escapesAllowed(Deno.stderr.isTerminal(), terminalType());
   #lastFile?: string;
   #drawn = false;
 
@@ -134,7 +140,9 @@ async function main(args: string[]): Promise<number> {
     console.log(KIT_HELP);
     return 0;
   }
-  setColorEnabled(Deno.stdout.isTerminal() && !Deno.noColor);
+  setColorEnabled(
+    escapesAllowed(Deno.stdout.isTerminal(), terminalType()) && !Deno.noColor,
+  );
   const outputs: [string, string | undefined][] = [
     ["--json", opts.json],
     ["--markdown", opts.markdown],
@@ -153,16 +161,24 @@ async function main(args: string[]): Promise<number> {
     );
   }
 
+  // Ctrl-C or SIGTERM stops the test process and everything in its process
+  // group (helpers, tcpdump), then the cases that finished are printed.
+  using interrupt = new Interrupt();
+  const run = kitTestRunner(interrupt.signal, opts.require);
   const progress = new ProgressLine();
   progress.note(`reading the cases in ${opts.cases}/ ...`);
   let catalog: Catalog;
   try {
     catalog = await cachedCatalog(
       opts.cases,
-      () => loadCatalog(opts.cases, runDenoTest),
+      () => loadCatalog(opts.cases, run),
     );
   } finally {
     progress.clear();
+  }
+  if (interrupt.signal.aborted) {
+    console.error("interrupted while reading the cases");
+    return interrupt.exitCode;
   }
   if (catalog.entries.length === 0 && catalog.problems.length === 0) {
     throw new UsageError(`no cases found in ${opts.cases}`);
@@ -178,22 +194,16 @@ async function main(args: string[]): Promise<number> {
   console.log(renderHeader(KIT, environment));
   console.log("");
   const started = performance.now();
-  // Ctrl-C stops the test process (and with it the helpers and tcpdump it
-  // started), then the cases that finished are printed.
-  const interrupt = new AbortController();
-  const onInterrupt = () => interrupt.abort();
-  Deno.addSignalListener("SIGINT", onInterrupt);
   let rows;
   try {
     rows = await runSelection(
       selection,
-      runDenoTest,
+      run,
       (p) => progress.show(p),
       interrupt.signal,
     );
   } finally {
     progress.clear();
-    Deno.removeSignalListener("SIGINT", onInterrupt);
   }
   // Each wire case's run replayed by packetdrill: a row after its wire row.
   let scripts: string[] = [];
@@ -216,7 +226,7 @@ async function main(args: string[]): Promise<number> {
   console.log(renderRows(report.cases));
   console.log("");
   console.log(
-    `${renderSummary(report.summary)} (${
+    `${renderSummary(report.summary, report.cases)} (${
       ((performance.now() - started) / 1000).toFixed(1)
     } s)`,
   );
@@ -240,7 +250,7 @@ async function main(args: string[]): Promise<number> {
     console.log(
       `interrupted: ${rows.length} of ${selection.entries.length} case rows finished`,
     );
-    return 130;
+    return interrupt.exitCode;
   }
   return report.summary.failed > 0 ? 1 : 0;
 }

@@ -5,6 +5,7 @@
  * reported, never as passed.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { LAYERS } from "../lib/expectations/mod.ts";
 import { parseKitReport } from "../lib/report/report.ts";
 
 const root = new URL("..", import.meta.url);
@@ -46,7 +47,7 @@ Deno.test("kit.ts exits 2 with one line on an unknown flag", async () => {
 Deno.test("kit.ts exits 2 with one line on an unknown layer", async () => {
   await assertUsageError(
     ["--layer", "kernel"],
-    'unknown layer "kernel"; layers are syscall, deno, wire',
+    `unknown layer "kernel"; layers are ${LAYERS.join(", ")}`,
   );
 });
 

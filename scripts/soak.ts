@@ -10,7 +10,8 @@
 import { setColorEnabled } from "@std/fmt/colors";
 import { CpuBurner } from "../lib/soak/cpu_burner.ts";
 import { cachedCatalog } from "../lib/runner/catalog_cache.ts";
-import { runDenoTest } from "../lib/runner/deno_test_process.ts";
+import { kitTestRunner } from "../lib/runner/kit_test_runner.ts";
+import { Interrupt } from "../lib/runner/interrupt.ts";
 import { runCommand, UsageError } from "../lib/runner/command_line.ts";
 import { loadCatalog, runSelection, select } from "../lib/runner/runner.ts";
 import { findLeftovers, loopbackConnections } from "../lib/soak/leak_check.ts";
@@ -20,7 +21,11 @@ import {
   writeOutput,
 } from "../lib/runner/output_path.ts";
 import type { ReportCase } from "../lib/report/report.ts";
-import { RunProgress } from "../lib/runner/progress.ts";
+import {
+  escapesAllowed,
+  RunProgress,
+  terminalType,
+} from "../lib/runner/progress.ts";
 import { parseSoakArgs, SOAK_HELP } from "../lib/soak/args.ts";
 import { aggregateRuns, renderSoakTable } from "../lib/soak/stats.ts";
 
@@ -33,13 +38,23 @@ async function main(args: string[]): Promise<number> {
     console.log(SOAK_HELP);
     return 0;
   }
-  setColorEnabled(Deno.stdout.isTerminal() && !Deno.noColor);
+  setColorEnabled(
+    escapesAllowed(Deno.stdout.isTerminal(), terminalType()) && !Deno.noColor,
+  );
+  // Ctrl-C or SIGTERM: the test process's whole process group is ended;
+  // the interrupted run is dropped and what finished is reported.
+  using interrupt = new Interrupt();
+  // Every process of this soak carries its id: the leak check counts only
+  // those, not a tcpdump somebody else runs.
+  const runId = crypto.randomUUID();
+  const run = kitTestRunner(interrupt.signal, opts.require, runId);
   if (opts.json) await checkOutputPath("--json", opts.json, WRITE_HINT);
 
   const catalog = await cachedCatalog(
     "cases",
-    () => loadCatalog("cases", runDenoTest),
+    () => loadCatalog("cases", run),
   );
+  if (interrupt.signal.aborted) return interrupt.exitCode;
   const selection = select(catalog, opts.filter, opts.layer);
   if (!selection) {
     throw new UsageError(
@@ -47,12 +62,6 @@ async function main(args: string[]): Promise<number> {
     );
   }
   if (opts.json) await prepareOutputPath("--json", opts.json, WRITE_HINT);
-
-  // Ctrl-C: the children get it too; the interrupted run is dropped and
-  // what finished is reported.
-  const interrupt = new AbortController();
-  const onInterrupt = () => interrupt.abort();
-  Deno.addSignalListener("SIGINT", onInterrupt);
 
   const before = await loopbackConnections();
   const runs: ReportCase[][] = [];
@@ -68,7 +77,7 @@ async function main(args: string[]): Promise<number> {
       const runStarted = performance.now();
       const rows = await runSelection(
         selection,
-        runDenoTest,
+        run,
         undefined,
         interrupt.signal,
       );
@@ -80,12 +89,11 @@ async function main(args: string[]): Promise<number> {
     }
   } finally {
     progress.clear();
-    Deno.removeSignalListener("SIGINT", onInterrupt);
   }
 
   const interrupted = interrupt.signal.aborted;
   const rows = aggregateRuns(runs);
-  const left = await findLeftovers(before);
+  const left = await findLeftovers(before, 200, runId);
   const wall = (performance.now() - started) / 1000;
   console.log(renderSoakTable(rows));
   console.log("");

@@ -3,6 +3,9 @@
  * one `error:` line; a short soak of one case reports it and what was left.
  */
 import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+import { LAYERS } from "../lib/expectations/mod.ts";
+import { startForeignProcesses } from "../lib/soak/testing.ts";
+import { tcpdumpUnavailable } from "../lib/wire/tcpdump.ts";
 
 const root = new URL("..", import.meta.url);
 
@@ -29,6 +32,10 @@ for (
     [["--runs", "many"], "--runs many: not a positive whole number"],
     [["--stres"], "unknown flag --stres (see --help)"],
     [["--runs", "2", "--runs", "3"], "--runs given twice (see --help)"],
+    [
+      ["--require", "helper,cc"],
+      '--require helper,cc: unknown requirement "cc"; requirements are helper, ipv6, linux, posix, tcpdump',
+    ],
     [["--", "x"], 'unexpected argument "--" (see --help)'],
     [
       ["--filter", "/tcp/y"],
@@ -36,7 +43,7 @@ for (
     ],
     [
       ["--layer", "kernel"],
-      'unknown layer "kernel"; layers are syscall, deno, wire',
+      `unknown layer "kernel"; layers are ${LAYERS.join(", ")}`,
     ],
   ] as const
 ) {
@@ -51,7 +58,13 @@ Deno.test("bench.ts exits 2 with one line on a bad --runs", async () => {
   assertEquals([r.code, r.stderr.length, r.stdout], [2, 1, ""]);
 });
 
-Deno.test("soak.ts runs one case twice and reports counts and leftovers", async () => {
+Deno.test("soak.ts runs one case twice and reports counts and leftovers, not a foreign tcpdump or helper", async () => {
+  // Somebody else's tcpdump and a process named like the helper, running
+  // throughout with no deno above them: not the soak's leftovers.
+  await using _foreign = await startForeignProcesses({
+    tcpdump: Deno.build.os === "linux" &&
+      (await tcpdumpUnavailable()) === undefined,
+  });
   const r = await run(
     "soak",
     "scripts/soak.ts",

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { PlatformTable } from "./types.ts";
+import type { Expectation, PlatformTable } from "./types.ts";
 import { SOURCES as S } from "./sources.ts";
 
 const ok = (source = "the call succeeds") => ({ expect: "0", source });
@@ -21,6 +21,23 @@ const within = (trigger: string) => ({
   expect: "within bound",
   source: `${trigger}; bound: ${S.resetBound}`,
 });
+
+/** Steps of tcp-shutdown-read both layers share. */
+const SHUT_RD_COMMON: [string, Expectation][] = [
+  ["server shutdown(SHUT_RD)", ok(S.shutRd)],
+  ["client write() #1", wrote(5)],
+  ["server bytes queued after SHUT_RD", { expect: "5", source: S.shutRd }],
+  ["server read() #1", {
+    expect: '5 "hello"',
+    source: `${S.shutRd}; ${S.shutRdRead}`,
+  }],
+  ["server read() #2", { expect: "0", source: S.shutRdRead }],
+  ["client write() #2", {
+    expect: "5",
+    source: `${S.shutRd}: the peer's writes keep succeeding`,
+  }],
+  ["server close() with data unread", ok(S.closeUnread)],
+];
 
 /** Linux: case id → layer → step → expectation. */
 export const linux: PlatformTable = {
@@ -948,5 +965,66 @@ export const linux: PlatformTable = {
         source: `${S.lingerExit}; judged as < 1 s from the exit command`,
       }],
     ]),
+  },
+
+  "tcp-shutdown-read": {
+    syscall: Object.fromEntries([
+      ...SHUT_RD_COMMON,
+      ["server poll() after SHUT_RD", {
+        expect: "POLLIN|POLLRDHUP",
+        source: S.shutRdPoll,
+      }],
+      ["server read() before any data", { expect: "0", source: S.shutRdRead }],
+      ["server state after SHUT_RD", {
+        expect: "ESTABLISHED",
+        source: `${S.shutRd}: nothing is sent, the state stays`,
+      }],
+      ["client poll() after server close()", {
+        expect: ["POLLIN|POLLERR|POLLHUP|POLLRDHUP", "POLLERR"],
+        source: `${S.closeUnread}; ${S.rstEstablished}; ${S.pollRace}`,
+      }],
+      ["client read()", {
+        expect: "-1 ECONNRESET",
+        source: `${S.closeUnread}; ${S.rstEstablished}`,
+      }],
+    ]),
+    wire: Object.fromEntries([
+      ...SHUT_RD_COMMON,
+      ["segments", {
+        expect: "c:S s:S. c:. c:P.(5) s:. c:P.(5) s:. s:R.",
+        compare: "wire" as const,
+        source:
+          `${S.shutRd} (no segment for SHUT_RD; each data segment ACKed); ${S.closeUnread}; net/ipv4/tcp_output.c tcp_send_active_reset(): RST|ACK`,
+      }],
+    ]),
+  },
+
+  "unix-close-with-unread-data": {
+    syscall: {
+      "write() to the peer": wrote(3),
+      "peer close() with it unread": ok("close(2)"),
+      "poll()": {
+        expect: "POLLIN|POLLERR|POLLHUP|POLLRDHUP",
+        source: `${S.unixUnread}; ${S.unixPoll}`,
+      },
+      "read() #1": { expect: "-1 ECONNRESET", source: S.unixUnread },
+      "read() #2": { expect: "0", source: `${S.errorOnce}; ${S.readZero}` },
+      "write()": { expect: "-1 EPIPE", source: S.unixEpipe },
+    },
+    deno: {
+      "write() to the peer": {
+        expect: "3",
+        source: "unix(7) stream socket: the write is queued at the peer",
+      },
+      "read() #1": {
+        expect: "ConnectionReset ECONNRESET",
+        source: `${S.unixUnread}; ${S.denoReset}`,
+      },
+      "read() #2": { expect: "null", source: S.errorOnce },
+      "write()": {
+        expect: "BrokenPipe EPIPE",
+        source: `${S.unixEpipe}; ${S.denoBrokenPipe}`,
+      },
+    },
   },
 };

@@ -117,4 +117,14 @@ export const SOURCES = {
     "the orphan keeps its unsent data and FIN behind the peer's closed window (zero-window probes), so it stays FIN_WAIT1; net/ipv4/tcp_output.c tcp_send_fin()",
   peerResetsOrphan:
     "the peer closes with our data unread: an RST (RFC 2525 §2.17; net/ipv4/tcp.c __tcp_close() data_was_unread) that ends the orphan (tcp_reset() -> tcp_done())",
+  shutRd:
+    'shutdown(2) SHUT_RD: further receptions disallowed; on TCP Linux sends nothing (net/ipv4/tcp.c tcp_shutdown() acts on SEND_SHUTDOWN only) and still ACKs and queues data in ESTABLISHED (google/packetdrill shutdown/shutdown-rd-wr-close.pkt: "too obscure to slow down the fast path"; gVisor ShutdownRdShouldCauseNoPacketsWithUnreadData, ShutdownRdAllowsReadOfReceivedDataBeforeEOF)',
+  shutRdPoll:
+    "net/ipv4/tcp.c tcp_poll(): RCV_SHUTDOWN -> POLLIN|POLLRDNORM|POLLRDHUP at once, with or without data",
+  shutRdRead:
+    "net/ipv4/tcp.c tcp_recvmsg_locked(): queued data is copied first; with none and RCV_SHUTDOWN set, read returns 0",
+  unixUnread:
+    "net/unix/af_unix.c unix_release_sock(): the peer gets SHUTDOWN_MASK, and sk_err = ECONNRESET if the closing socket had unread data; unix_stream_read_generic() reports sock_error() before EOF; gVisor socket_unix_stream.cc ReadOneSideClosedWithUnreadData (shared/notes/teardown-catalog.md #8)",
+  unixPoll:
+    "net/unix/af_unix.c unix_poll(): sk_err -> POLLERR; SHUTDOWN_MASK -> POLLHUP; RCV_SHUTDOWN -> POLLIN|POLLRDNORM|POLLRDHUP",
 } as const;

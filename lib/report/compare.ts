@@ -15,6 +15,7 @@ import {
   rowNote,
 } from "./report.ts";
 import { cell, statusLabel } from "./markdown.ts";
+import { mostlySkipped, topSkipReasons } from "./skips.ts";
 
 /** One environment (one report) of the matrix. */
 export interface MatrixColumn {
@@ -28,6 +29,14 @@ export interface MatrixColumn {
   kit: KitInfo;
   /** When the report was made. */
   generated: string;
+  /** Rows this report has. */
+  rows: number;
+  /** Rows it skipped. */
+  skipped: number;
+  /** Whether it skipped most of its rows (it checked little). */
+  mostlySkipped: boolean;
+  /** Its most frequent skip reasons, in brief (empty if none). */
+  skipReasons: string;
 }
 
 /** What one environment showed for one case and layer. */
@@ -108,6 +117,10 @@ export function compareReports(
       environment: report.environment,
       kit: report.kit,
       generated: report.generated,
+      rows: report.cases.length,
+      skipped: report.cases.filter((c) => c.status === "skipped").length,
+      mostlySkipped: mostlySkipped(report.cases),
+      skipReasons: topSkipReasons(report.cases),
     };
   });
   const keys: string[] = [];
@@ -147,6 +160,28 @@ export function compareReports(
   return { columns, rows };
 }
 
+/**
+ * A code span for a table cell: pipes escaped (GFM splits cells before it
+ * reads code spans), and a fence longer than any backtick run inside.
+ */
+function codeCell(text: string): string {
+  const longest = Math.max(
+    0,
+    ...[...text.matchAll(/`+/g)].map((m) => m[0].length),
+  );
+  const fence = "`".repeat(longest + 1);
+  const pad = longest > 0 ? " " : "";
+  return `${fence}${pad}${
+    text.replaceAll("|", "\\|").replace(/\r?\n/g, " ")
+  }${pad}${fence}`;
+}
+
+/** A column's header in the cases table, marked when mostly skipped. */
+function columnHeader(c: MatrixColumn, i: number): string {
+  const mark = c.mostlySkipped ? ` ⚠ ${c.skipped}/${c.rows} skipped` : "";
+  return `${i + 1}. ${cell(c.label)}${mark}`;
+}
+
 function cellText(c: MatrixCell | null): string {
   if (!c) return "—";
   return c.note
@@ -173,6 +208,17 @@ export function renderMatrixMarkdown(m: Matrix): string {
     }, ${m.rows.length} case rows; ${differing} differ across environments${
       differing ? " (listed first, marked ≠)" : ""
     }.`,
+    ...m.columns.flatMap((c, i) =>
+      c.mostlySkipped
+        ? [
+          `⚠ Most rows were skipped in environment ${i + 1} (${
+            cell(c.label)
+          }): ${c.skipped} of ${c.rows} (${
+            cell(c.skipReasons)
+          }); its column checks little.`,
+        ]
+        : []
+    ),
     "## Environments",
     [
       "| # | environment | Deno | gcc | tcpdump | root | kit | report |",
@@ -188,12 +234,10 @@ export function renderMatrixMarkdown(m: Matrix): string {
     ].join("\n"),
     "## Cases",
     [
-      `| | case | layer | ${
-        m.columns.map((c, i) => `${i + 1}. ${cell(c.label)}`).join(" | ")
-      } |`,
+      `| | case | layer | ${m.columns.map(columnHeader).join(" | ")} |`,
       `|---|---|---|${m.columns.map(() => "---|").join("")}`,
       ...m.rows.map((r) =>
-        `| ${r.differs ? "≠" : ""} | \`${r.id}\` | ${r.layer} | ${
+        `| ${r.differs ? "≠" : ""} | ${codeCell(r.id)} | ${cell(r.layer)} | ${
           r.cells.map(cellText).join(" | ")
         } |`
       ),

@@ -68,3 +68,58 @@ Deno.test("renderMatrixMarkdown() shows environments and one cell per environmen
     "|  | `tcp-fin-reads-zero` | deno | ✅ passed | ✅ passed |",
   );
 });
+
+/** The cells of a Markdown table row: split at pipes not escaped. */
+function cells(line: string): string[] {
+  return line.trim().replace(/^\||\|$/g, "").split(/(?<!\\)\|/);
+}
+
+Deno.test("renderMatrixMarkdown() escapes pipes and backticks that come from reports", async () => {
+  const a = await load("linux-x86_64.json");
+  const b = structuredClone(a) as { file: string; report: KitReport };
+  b.file = "fixtures/reports/b|`x`.json";
+  b.report.environment.kernel = "6.1|`evil`";
+  b.report.environment.gcc = "gcc | `12`";
+  b.report.cases[0] = {
+    ...b.report.cases[0],
+    id: "odd|`id`",
+    status: "skipped",
+    reason: "no | `tcpdump`",
+  };
+  const md = renderMatrixMarkdown(compareReports([a, b]));
+  const table = md.split("\n").filter((l) => l.startsWith("|"));
+  const header = (l: string) => /^\|[ -]*\|/.test(l);
+  for (const line of table) {
+    const n = cells(line).length;
+    // 8 columns in the environments table, 3 + 2 in the cases table.
+    assertEquals(n === 8 || n === 5, true, `${n} cells: ${line}`);
+  }
+  const odd = table.find((l) => l.includes("odd"))!;
+  assertEquals(cells(odd)[1].trim(), "`` odd\\|`id` ``");
+  assertStringIncludes(odd, "no \\| \\`tcpdump\\`");
+  assertEquals(table.some(header), true);
+});
+
+Deno.test("compareReports() marks a column where most rows were skipped", async () => {
+  const a = await load("linux-x86_64.json");
+  const b = structuredClone(a) as { file: string; report: KitReport };
+  b.file = "fixtures/reports/skipping.json";
+  b.report.environment.kernel = "6.1.0";
+  const n = b.report.cases.length;
+  const skip = Math.floor(n / 2) + 1;
+  b.report.cases = b.report.cases.map((c, i) =>
+    i < skip
+      ? { ...c, status: "skipped", reason: "tcpdump is not installed" }
+      : c
+  );
+  const m = compareReports([a, b]);
+  assertEquals(m.columns.map((c) => c.mostlySkipped), [false, true]);
+  assertEquals(m.columns[1].skipped, skip);
+  const md = renderMatrixMarkdown(m);
+  assertStringIncludes(
+    md,
+    `⚠ Most rows were skipped in environment 2 (linux 6.1.0 x86_64): ${skip} of ${n} (${skip} × tcpdump is not installed); its column checks little.`,
+  );
+  const header = md.split("\n").find((l) => l.startsWith("| | case |"))!;
+  assertStringIncludes(header, `2. linux 6.1.0 x86_64 ⚠ ${skip}/${n} skipped`);
+});

@@ -19,6 +19,7 @@ import {
   type Summary,
 } from "./report.ts";
 import { environmentPairs, summaryLine } from "./markdown.ts";
+import { topSkipReasons } from "./skips.ts";
 
 const PAINT: Record<Status, (s: string) => string> = {
   passed: green,
@@ -87,7 +88,8 @@ export function renderRows(cases: ReportCase[]): string {
 }
 
 /**
- * The closing line: counts, failures first, in red when any failed.
+ * The closing line: counts, failures first, in red when any failed, and
+ * the top reasons for the skipped rows among `cases`.
  *
  * @example
  * ```ts
@@ -99,7 +101,15 @@ export function renderRows(cases: ReportCase[]): string {
  * );
  * ```
  */
-export function renderSummary(s: Summary): string {
-  const line = `${s.failed > 0 ? "FAILED" : "ok"}: ${summaryLine(s)}`;
+export function renderSummary(
+  s: Summary,
+  cases: readonly Pick<ReportCase, "status" | "reason">[] = [],
+): string {
+  // The skipped rows always say why, in brief: a green run that checked
+  // little must not look like one that checked everything.
+  const skips = topSkipReasons(cases);
+  const line = `${s.failed > 0 ? "FAILED" : "ok"}: ${summaryLine(s)}${
+    skips ? ` (${skips})` : ""
+  }`;
   return s.failed > 0 ? bold(red(line)) : bold(green(line));
 }

@@ -9,6 +9,7 @@
 import { parseFlags, UsageError } from "./command_line.ts";
 import { assertDistinctOutputs } from "./output_path.ts";
 import { type Layer, LAYERS } from "../expectations/mod.ts";
+import type { Requirement } from "../case/requirements.ts";
 
 export { UsageError };
 
@@ -18,6 +19,50 @@ export interface CaseFilter {
   text: string;
   /** Whether an id is selected. */
   matches(id: string, allIds: readonly string[]): boolean;
+}
+
+/** Every {@linkcode Requirement}, for `--require`. */
+export const REQUIREMENT_NAMES = [
+  "helper",
+  "ipv6",
+  "linux",
+  "posix",
+  "tcpdump",
+] as const satisfies readonly Requirement[];
+
+// A requirement added to the type and not to the list fails the type check.
+const _everyRequirement: Requirement extends (typeof REQUIREMENT_NAMES)[number]
+  ? true
+  : never = true;
+
+/**
+ * Reads `--require a,b`: requirement names, comma-separated; an unknown or
+ * empty name is a {@linkcode UsageError}.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { parseRequire } from "./args.ts";
+ * assertEquals(parseRequire("helper,tcpdump"), ["helper", "tcpdump"]);
+ * assertThrows(() => parseRequire("helpr"));
+ * ```
+ */
+export function parseRequire(text: string): Requirement[] {
+  const names = text.split(",").map((n) => n.trim());
+  const out: Requirement[] = [];
+  for (const name of names) {
+    if (!(REQUIREMENT_NAMES as readonly string[]).includes(name)) {
+      throw new UsageError(
+        `--require ${text}: ${
+          name === ""
+            ? "an empty name"
+            : `unknown requirement ${JSON.stringify(name)}`
+        }; requirements are ${REQUIREMENT_NAMES.join(", ")}`,
+      );
+    }
+    if (!out.includes(name as Requirement)) out.push(name as Requirement);
+  }
+  return out;
 }
 
 /** What the kit was asked to do. */
@@ -40,6 +85,8 @@ export interface KitOptions {
   cases: string;
   /** Where to write each wire case's packetdrill scripts. */
   packetdrill?: string;
+  /** Requirements whose absence fails a case instead of skipping it. */
+  require: Requirement[];
 }
 
 /** The help text. */
@@ -59,6 +106,8 @@ Options:
   --cases DIR          where the case files are (default: cases)
   --packetdrill DIR    write each wire case's packetdrill reproducers there
                        (<case-id>.ipv4.pkt, <case-id>.ipv6.pkt)
+  --require LIST       fail, not skip, a case that lacks one of these
+                       (comma-separated: ${REQUIREMENT_NAMES.join(", ")})
   -h, --help           show this help
 
 Report files must be under reports/: the kit's permissions (deno.json,
@@ -128,6 +177,7 @@ export function parseKitArgs(args: string[]): KitOptions {
       "filter",
       "layer",
       "cases",
+      "require",
       "packetdrill",
     ],
   });
@@ -157,5 +207,6 @@ export function parseKitArgs(args: string[]): KitOptions {
     ...(strings.packetdrill !== undefined
       ? { packetdrill: strings.packetdrill }
       : {}),
+    require: strings.require !== undefined ? parseRequire(strings.require) : [],
   };
 }

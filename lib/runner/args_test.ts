@@ -185,3 +185,22 @@ Deno.test("parseKitArgs() rejects two outputs naming one file after normalisatio
   );
   parseKitArgs(["--json", "reports/a.json", "--markdown", "reports/a.md"]);
 });
+
+Deno.test("parseKitArgs() reads --require and rejects unknown requirement names", () => {
+  assertEquals(parseKitArgs([]).require, []);
+  assertEquals(
+    parseKitArgs(["--require", "helper,tcpdump,ipv6"]).require,
+    ["helper", "tcpdump", "ipv6"],
+  );
+  assertEquals(parseKitArgs(["--require=helper, helper"]).require, ["helper"]);
+  assertThrows(
+    () => parseKitArgs(["--require", "helper,gcc"]),
+    UsageError,
+    '--require helper,gcc: unknown requirement "gcc"; requirements are helper, ipv6, linux, posix, tcpdump',
+  );
+  assertThrows(
+    () => parseKitArgs(["--require", "helper,,ipv6"]),
+    UsageError,
+    "an empty name",
+  );
+});

@@ -13,6 +13,7 @@ import {
   TestOutputParser,
 } from "./test_output.ts";
 import { TIMED_OUT, within } from "../deadline/within.ts";
+import { GroupGuard } from "./process_group.ts";
 
 /** What to run. */
 export interface TestRequest {
@@ -28,6 +29,8 @@ export interface TestRequest {
   onEvent?: (event: TestEvent) => void;
   /** Aborting it stops the process (SIGTERM, then SIGKILL): Ctrl-C. */
   signal?: AbortSignal;
+  /** More environment for the process (`CLOSEWAIT_REQUIRE`, a run id). */
+  env?: Record<string, string>;
 }
 
 /** How a `deno test` process went. */
@@ -117,6 +120,9 @@ export async function runDenoTest(request: TestRequest): Promise<TestProcess> {
     args: testArgs(request),
     env: {
       NO_COLOR: "1",
+      // No update check: a run touches nothing but loopback.
+      DENO_NO_UPDATE_CHECK: "1",
+      ...request.env,
       ...(request.list
         ? { CLOSEWAIT_LIST: "1", CLOSEWAIT_REPORT: "0" }
         : { CLOSEWAIT_REPORT: "1", CLOSEWAIT_LIST: "0" }),
@@ -124,11 +130,15 @@ export async function runDenoTest(request: TestRequest): Promise<TestProcess> {
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
+    // A process group of its own, ended whole (process_group.ts).
+    detached: true,
   }).spawn();
+  const guard = GroupGuard.start(child.pid);
   let timedOut = false;
   let killer: ReturnType<typeof setTimeout> | undefined;
   const stop = () => {
     if (killer !== undefined) return;
+    guard?.kill();
     try {
       child.kill(Deno.build.os === "windows" ? "SIGKILL" : "SIGTERM");
     } catch { /* already gone */ }
@@ -157,6 +167,8 @@ export async function runDenoTest(request: TestRequest): Promise<TestProcess> {
     clearTimeout(deadline);
     clearTimeout(killer);
     request.signal?.removeEventListener("abort", stop);
+    // Whatever the process left in its group (a capture, a helper) ends.
+    await guard?.end();
   }
   // A grandchild that kept a pipe open must not hang the kit: after the
   // drain deadline the pipes are abandoned (which cancels them).

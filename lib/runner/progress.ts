@@ -8,6 +8,42 @@
  */
 
 /**
+ * Whether a stream may get colours and line erases: a terminal, and not
+ * one that says it understands no escape sequences (`TERM=dumb`).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { escapesAllowed } from "./progress.ts";
+ * assertEquals(escapesAllowed(true, "dumb"), false);
+ * assertEquals(escapesAllowed(true, "xterm-256color"), true);
+ * ```
+ */
+export function escapesAllowed(
+  isTerminal: boolean,
+  term: string | undefined,
+): boolean {
+  return isTerminal && term !== "dumb";
+}
+
+/**
+ * `$TERM`, or `undefined` when unset or not readable under the permissions.
+ *
+ * @example
+ * ```ts ignore
+ * import { escapesAllowed, terminalType } from "./progress.ts";
+ * const fancy = escapesAllowed(Deno.stderr.isTerminal(), terminalType());
+ * ```
+ */
+export function terminalType(): string | undefined {
+  try {
+    return Deno.env.get("TERM");
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The bar's text for `done` of `total` runs with `failed` runs failing.
  *
  * @example
@@ -29,27 +65,72 @@ export function renderRunBar(
   }] ${done}/${total} runs, ${failed} failed`;
 }
 
-/** Draws the bar on stderr. */
+/** Where and how a progress display draws. */
+export interface ProgressOutput {
+  /** Whether to redraw in place (`\r`, erase line); else one line each. */
+  escapes: boolean;
+  /** Writes text as is. */
+  write(text: string): void;
+}
+
+/**
+ * Stderr, redrawn in place only on a terminal that is not `TERM=dumb`.
+ *
+ * @example
+ * ```ts ignore
+ * import { stderrOutput } from "./progress.ts";
+ * stderrOutput().write("hello\n");
+ * ```
+ */
+export function stderrOutput(): ProgressOutput {
+  const encoder = new TextEncoder();
+  return {
+    escapes: escapesAllowed(Deno.stderr.isTerminal(), terminalType()),
+    write: (text) => {
+      Deno.stderr.writeSync(encoder.encode(text));
+    },
+  };
+}
+
+/**
+ * Draws the bar on stderr.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { RunProgress } from "./progress.ts";
+ * let text = "";
+ * const bar = new RunProgress({ escapes: false, write: (t) => text += t });
+ * bar.show(1, 2, 0);
+ * assertEquals(text, "[###############---------------] 1/2 runs, 0 failed\n");
+ * ```
+ */
 export class RunProgress {
-  readonly #tty = Deno.stderr.isTerminal();
-  readonly #encoder = new TextEncoder();
+  readonly #out: ProgressOutput;
+  readonly #tty: boolean;
   #drawn = false;
+
+  /** Draws on `out` (default: stderr, see {@linkcode stderrOutput}). */
+  constructor(out: ProgressOutput = stderrOutput()) {
+    this.#out = out;
+    this.#tty = out.escapes;
+  }
 
   /** Shows the state after `done` runs. */
   show(done: number, total: number, failed: number, note = ""): void {
     const text = renderRunBar(done, total, failed) + (note ? `  ${note}` : "");
     if (this.#tty) {
-      Deno.stderr.writeSync(this.#encoder.encode(`\r\x1b[2K${text}`));
+      this.#out.write(`\r\x1b[2K${text}`);
       this.#drawn = true;
     } else {
-      console.error(text);
+      this.#out.write(`${text}\n`);
     }
   }
 
   /** Removes the bar from a terminal. */
   clear(): void {
     if (this.#tty && this.#drawn) {
-      Deno.stderr.writeSync(this.#encoder.encode("\r\x1b[2K"));
+      this.#out.write("\r\x1b[2K");
     }
     this.#drawn = false;
   }

@@ -7,7 +7,13 @@
 
 import { parseFlags, UsageError } from "../runner/command_line.ts";
 import { type Layer, LAYERS } from "../expectations/mod.ts";
-import { type CaseFilter, parseFilter } from "../runner/args.ts";
+import {
+  type CaseFilter,
+  parseFilter,
+  parseRequire,
+  REQUIREMENT_NAMES,
+} from "../runner/args.ts";
+import type { Requirement } from "../case/requirements.ts";
 
 /** Parsed soak options. */
 export interface SoakOptions {
@@ -23,11 +29,13 @@ export interface SoakOptions {
   layer?: Layer;
   /** `--json FILE`: the summary as data. */
   json?: string;
+  /** `--require LIST`: requirements whose absence fails a case. */
+  require: Requirement[];
 }
 
 /** `deno task soak --help`. */
 export const SOAK_HELP =
-  `Usage: deno task soak [--runs N] [--stress] [--filter TEXT|/REGEX/] [--layer LAYER] [--json FILE]
+  `Usage: deno task soak [--runs N] [--stress] [--filter TEXT|/REGEX/] [--layer LAYER] [--require LIST] [--json FILE]
 
 Runs the kit's cases N times in a row and prints, per case and layer, how
 many runs passed, failed or were skipped and the spread (min/median/p95/max)
@@ -38,6 +46,8 @@ loopback connection beyond TIME_WAIT was left behind.
   --stress            keep every core busy with spinning workers meanwhile
   --filter TEXT       cases whose id is TEXT, or contains it; /REGEX/ matches ids
   --layer LAYER       one layer only: ${LAYERS.join(", ")}
+  --require LIST      fail, not skip, a case that lacks one of these
+                      (comma-separated: ${REQUIREMENT_NAMES.join(", ")})
   --json FILE         write the summary as JSON (under reports/)
   -h, --help          this text
 
@@ -58,7 +68,7 @@ Exit status: 0 every run passed and nothing was left behind, 1 otherwise,
 export function parseSoakArgs(args: string[]): SoakOptions {
   const { help, booleans, strings: flags } = parseFlags(args, {
     boolean: ["stress"],
-    string: ["runs", "filter", "layer", "json"],
+    string: ["runs", "filter", "layer", "json", "require"],
   });
   const runsText = (flags.runs as string | undefined) ?? "10";
   if (!/^\d+$/.test(runsText) || Number(runsText) < 1) {
@@ -79,5 +89,6 @@ export function parseSoakArgs(args: string[]): SoakOptions {
       : undefined,
     layer: layer as Layer | undefined,
     json: flags.json as string | undefined,
+    require: flags.require !== undefined ? parseRequire(flags.require) : [],
   };
 }

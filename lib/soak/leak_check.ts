@@ -3,10 +3,17 @@
  * helper or tcpdump process, and no loopback connection beyond TIME_WAIT
  * (TIME_WAIT is TCP doing its job; anything else is a socket somebody forgot).
  *
+ * Only the run's own processes count: the kit gives every process it
+ * starts the run's id (`CLOSEWAIT_RUN_ID`, inherited by the helpers and
+ * tcpdump), and a candidate is this run's only if its environment
+ * (`/proc/<pid>/environ`) carries that id. A tcpdump somebody else runs on
+ * the machine is not the kit's business.
+ *
  * @module
  */
 
 import { readStateTable, type StateRow } from "../sockets/state.ts";
+import { RUN_ID_ENV } from "../runner/kit_test_runner.ts";
 
 /** A process the kit starts, found still running. */
 export interface LeftoverProcess {
@@ -14,6 +21,40 @@ export interface LeftoverProcess {
   pid: number;
   /** Its command name (`comm`, at most 15 characters on Linux). */
   name: string;
+}
+
+/**
+ * Whether process `pid` was started by run `runId`: its environment has
+ * `CLOSEWAIT_RUN_ID=<runId>`. `undefined` when its environment cannot be
+ * read (gone, another user's, or no `/proc`).
+ *
+ * @example
+ * ```ts ignore
+ * import { startedByRun } from "./leak_check.ts";
+ * console.log(await startedByRun(Deno.pid, "some-id")); // false
+ * ```
+ */
+export async function startedByRun(
+  pid: number,
+  runId: string,
+): Promise<boolean | undefined> {
+  // Read with cat, which the kit may run anyway (the state table is read
+  // the same way), rather than widening its read permission to /proc.
+  let out: Deno.CommandOutput;
+  try {
+    out = await new Deno.Command("cat", {
+      args: [`/proc/${pid}/environ`],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+      signal: AbortSignal.timeout(5000),
+    }).output();
+  } catch {
+    return undefined;
+  }
+  if (!out.success) return undefined;
+  return new TextDecoder().decode(out.stdout).split("\0")
+    .includes(`${RUN_ID_ENV}=${runId}`);
 }
 
 /** What {@linkcode findLeftovers} found. */
@@ -87,7 +128,9 @@ export async function loopbackConnections(): Promise<StateRow[]> {
 /**
  * Compares the state table with a snapshot from before the run, and lists
  * the kit's processes still running. Connections present before are not
- * the run's; TIME_WAIT ones are allowed.
+ * the run's; TIME_WAIT ones are allowed. With `runId`, only the processes
+ * of that run count (see {@linkcode startedByRun}); one whose environment
+ * cannot be read is listed under `unchecked`.
  *
  * @example
  * ```ts ignore
@@ -100,6 +143,7 @@ export async function loopbackConnections(): Promise<StateRow[]> {
 export async function findLeftovers(
   before: readonly StateRow[],
   settleMs = 200,
+  runId?: string,
 ): Promise<Leftovers> {
   const unchecked: string[] = [];
   const known = new Set(before.map(key));
@@ -129,6 +173,19 @@ export async function findLeftovers(
       stdin: "null",
     }).output();
     processes = orphanedKitProcesses(new TextDecoder().decode(out.stdout));
+    if (runId !== undefined) {
+      const ours: LeftoverProcess[] = [];
+      for (const p of processes) {
+        const mine = await startedByRun(p.pid, runId);
+        if (mine) ours.push(p);
+        else if (mine === undefined) {
+          unchecked.push(
+            `${p.name} ${p.pid} (its environment is not readable, so whose it is is unknown)`,
+          );
+        }
+      }
+      processes = ours;
+    }
   } catch (e) {
     unchecked.push(`processes (ps): ${(e as Error).message}`);
   }

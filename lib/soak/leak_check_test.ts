@@ -2,6 +2,8 @@ import { assertEquals } from "@std/assert";
 import type { StateRow } from "../sockets/state.ts";
 import { Helper } from "../helper/helper.ts";
 import { ensureHelper } from "../helper/build.ts";
+import { tcpdumpUnavailable } from "../wire/tcpdump.ts";
+import { startForeignProcesses } from "./testing.ts";
 import {
   findLeftovers,
   loopbackConnections,
@@ -54,5 +56,28 @@ Deno.test({
     // The server closes too: the client's side moves to TIME_WAIT, allowed.
     await h.expectOk(`close ${server.fd}`);
     assertEquals(mine((await findLeftovers(before, 10)).connections), []);
+  },
+});
+
+Deno.test({
+  name:
+    "findLeftovers() counts only the processes of its own run, not a foreign helper or tcpdump",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    const runId = crypto.randomUUID();
+    const tcpdump = (await tcpdumpUnavailable()) === undefined;
+    await using foreign = await startForeignProcesses({ tcpdump });
+    await using ours = await startForeignProcesses({
+      tcpdump: false,
+      env: { CLOSEWAIT_RUN_ID: runId },
+    });
+    // Let the foreign tcpdump get going, as `tcpdump ... &` would have.
+    await new Promise((r) => setTimeout(r, 300));
+    const left = await findLeftovers([], 10, runId);
+    const pids = left.processes.map((p) => p.pid);
+    for (const pid of foreign.pids) {
+      assertEquals(pids.includes(pid), false, `foreign ${pid} counted`);
+    }
+    assertEquals(pids.includes(ours.pids[0]), true, "own leftover missed");
   },
 });

@@ -50,6 +50,31 @@ export function tcpdumpArgs(filter: string, iface = LOOPBACK): string[] {
   ];
 }
 
+/**
+ * The program and arguments that run `command` (tcpdump) with `args`: under
+ * coreutils `timeout` when a lifetime (s) is given. `timeout` forwards our
+ * SIGINT, and if the test process dies it outlives it and ends the orphaned
+ * capture; `--foreground` keeps it in the test process's process group, so
+ * the kit can end that whole group (captures included) at once.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { tcpdumpCommand } from "./tcpdump.ts";
+ * assertEquals(tcpdumpCommand(["-i", "lo"], "tcpdump", 5)[0], "timeout");
+ * ```
+ */
+export function tcpdumpCommand(
+  args: readonly string[],
+  command = "tcpdump",
+  lifetimeS?: number,
+): [program: string, args: string[]] {
+  return lifetimeS === undefined ? [command, [...args]] : [
+    "timeout",
+    ["--foreground", "--kill-after=2", String(lifetimeS), command, ...args],
+  ];
+}
+
 /** Raised when tcpdump cannot be started from Deno at all. */
 export class TcpdumpUnavailable extends Error {
   /** Creates the error with the reason and how to fix it. */
@@ -115,13 +140,9 @@ export class TcpdumpProcess implements AsyncDisposable {
     lifetimeS?: number,
   ): TcpdumpProcess {
     try {
-      // With a lifetime, coreutils `timeout` runs tcpdump: it forwards our
-      // SIGINT, and if the test process dies (SIGKILL, a crash) it outlives
-      // it and ends the orphaned capture; tcpdump reads no stdin, so nothing
-      // else would.
-      const [program, programArgs] = lifetimeS === undefined
-        ? [command, [...args]]
-        : ["timeout", ["--kill-after=2", String(lifetimeS), command, ...args]];
+      // With a lifetime, coreutils `timeout` runs tcpdump (tcpdumpCommand):
+      // tcpdump reads no stdin, so nothing else would end an orphan.
+      const [program, programArgs] = tcpdumpCommand(args, command, lifetimeS);
       const child = new Deno.Command(program, {
         args: programArgs,
         stdin: "null",
@@ -261,13 +282,19 @@ export class TcpdumpProcess implements AsyncDisposable {
  */
 export async function tcpdumpUnavailable(
   timeoutMs = 5000,
+  spawn: typeof TcpdumpProcess.spawn = TcpdumpProcess.spawn,
 ): Promise<string | undefined> {
   if (Deno.build.os !== "linux") {
     return `the wire layer captures on Linux's loopback (lo); this is ${Deno.build.os}`;
   }
   let td: TcpdumpProcess;
   try {
-    td = TcpdumpProcess.spawn(tcpdumpArgs("tcp port 9"));
+    // Under `timeout` like a capture: a probe whose test process dies ends.
+    td = spawn(
+      tcpdumpArgs("tcp port 9"),
+      "tcpdump",
+      Math.ceil(timeoutMs / 1000) + 3,
+    );
   } catch (e) {
     if (e instanceof TcpdumpUnavailable) return e.reason;
     throw e;
