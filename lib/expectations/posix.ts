@@ -107,6 +107,20 @@ export const posix: PlatformTable = {
       "client state after both FINs": same("TIME_WAIT", RFC_STATES),
     },
   },
+  "tcp-connect-refused": {
+    syscall: {
+      "blocking connect()": same(
+        "-1 ECONNREFUSED",
+        "POSIX connect(): [ECONNREFUSED] the target address was not listening for connections or refused the connection request",
+      ),
+    },
+    deno: {
+      "Deno.connect()": same(
+        "ConnectionRefused ECONNREFUSED",
+        "POSIX connect() ECONNREFUSED; Rust io::ErrorKind::ConnectionRefused (deno_error maps it to class ConnectionRefused)",
+      ),
+    },
+  },
   "tcp-write-after-own-shutdown": {
     syscall: {
       "shutdown(SHUT_WR)": same("0", "POSIX shutdown()"),
