@@ -120,11 +120,12 @@ export function renderScript(
   out.push(
     `// From one run's helper transcript and tcpdump capture${
       input.platform ? ` on ${input.platform}` : ""
-    }: the`,
-    `// ${sutName} end is the system under test; the ${peerName} end's segments are`,
-    "// injected. Loopback timing is not kept: calls run when the segment they",
-    "// waited for is in, pure ACKs of the system under test may come at any time.",
-    "// Run as root in a network namespace of its own: unshare -n packetdrill <this file>",
+    }.`,
+    `// The ${sutName} end is the system under test; the ${peerName} end's`,
+    "// segments are injected. Loopback timing is not kept: calls run once the",
+    "// segment they waited for is in; the system under test's pure ACKs may",
+    "// come at any time (*).",
+    `// Run as root in a network namespace of its own: unshare -n packetdrill ${input.caseId}.${capture.family}.pkt`,
   );
   for (const note of timeline.leftOut) out.push(`// left out: ${note}`);
   out.push(`--ip_version=${capture.family}`, "");
