@@ -41,7 +41,7 @@ Deno.test("compare.ts exits 2 with one line on a file that is not a kit report",
   );
   assertEquals(r.code, 2);
   assertEquals(r.stderr, [
-    'error: fixtures/reports/not_a_report.json is not a closewait kit report: no "schema": "closewait-report/1" (found undefined)',
+    'error: fixtures/reports/not_a_report.json is not a closewait kit report: no "schema": "closewait-report/2" or "closewait-report/1" (found undefined)',
   ]);
   assertEquals(r.stdout, "");
 });

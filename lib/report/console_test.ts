@@ -1,7 +1,12 @@
-import { assertEquals, assertStringIncludes } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertStringIncludes,
+} from "@std/assert";
 import { setColorEnabled, stripAnsiCode } from "@std/fmt/colors";
 import { renderHeader, renderRows, renderSummary } from "./console.ts";
-import type { ReportCase } from "./report.ts";
+import { parseKitReport, type ReportCase } from "./report.ts";
 
 const rows: ReportCase[] = [
   {
@@ -25,13 +30,72 @@ const rows: ReportCase[] = [
   },
 ];
 
-Deno.test("renderRows() aligns status, case, layer, RST and notes", () => {
+Deno.test("renderRows() aligns status, case, layer, tagged RST figures and notes", () => {
   setColorEnabled(false);
-  assertEquals(renderRows(rows).split("\n"), [
-    "  status           case                        layer   RST      notes",
-    "  passed           tcp-write-after-peer-close  syscall 36.3 µs",
-    "  failed           tcp-x                       deno             write() #2: expected -1 EPIPE, observed 3",
+  assertEquals(renderRows(rows, 100).split("\n"), [
+    "  status  case                        layer    RST         notes",
+    "  passed  tcp-write-after-peer-close  syscall  36.3µs sys",
+    "  failed  tcp-x                       deno                 write() #2: expected -1 EPIPE, observed 3",
+    "  RST: delay from the trigger to the RST, measured by sys = the helper's syscall timestamps, wire",
+    "    = the capture, poll = the Deno layer polling the socket table (mostly the poll interval)",
   ]);
+});
+
+const fixture = async (name: string) =>
+  parseKitReport(
+    await Deno.readTextFile(
+      new URL(`../../fixtures/reports/${name}`, import.meta.url),
+    ),
+  );
+
+for (const width of [80, 100, 160]) {
+  Deno.test(`renderRows() and renderHeader() fit ${width} columns, notes wrapped under their column`, async () => {
+    setColorEnabled(false);
+    const report = await fixture("evidence-v2.json");
+    const table = renderRows(report.cases, width).split("\n");
+    const header = renderHeader(
+      { name: "@closewait/kit", version: "0.1.0" },
+      report.environment,
+      width,
+    ).split("\n");
+    for (const line of [...table, ...header]) {
+      assert(line.length <= width, `${line.length} > ${width}: ${line}`);
+    }
+    // Every row starts at column 2 with its status; continuation lines are
+    // indented further and never start at column 0.
+    for (const line of table.slice(1)) assertMatch(line, /^ {2,}\S/);
+    const statuses = table.filter((l) =>
+      /^ {2}(passed|failed|skipped|unjudged|known-deviation) /.test(l)
+    );
+    assertEquals(statuses.length, report.cases.length);
+    // The long failure notes wrapped rather than ran past the width.
+    assert(table.length > report.cases.length + 1);
+    // The sysctls take a few packed lines, not one per setting.
+    const chars = Object.entries(report.environment.sysctls).reduce(
+      (n, [k, v]) => n + k.length + v.length,
+      0,
+    );
+    const sysctlLines = header.slice(
+      header.findIndex((l) => l.startsWith("  sysctls")),
+    );
+    assert(
+      sysctlLines.length <= Math.ceil(chars / (width - 16)) + 1,
+      sysctlLines.join("\n"),
+    );
+    assertStringIncludes(header.join("\n"), "tcp_congestion_control=bbr");
+  });
+}
+
+Deno.test("renderRows() tags each RST figure with what measured it", async () => {
+  setColorEnabled(false);
+  const report = await fixture("linux-x86_64-v2.json");
+  const text = renderRows(report.cases, 160);
+  assertMatch(
+    text,
+    /tcp-linger-zero-sends-rst +syscall +[\d.]+µs sys, [\d.]+µs sys/,
+  );
+  assertMatch(text, /tcp-linger-zero-sends-rst +deno +\d+µs poll, \d+µs poll/);
+  assertMatch(text, /tcp-linger-zero-sends-rst +wire +[\d.]+µs wire/);
 });
 
 Deno.test("renderRows() colours statuses when colours are on, never under NO_COLOR", () => {
@@ -45,6 +109,39 @@ Deno.test("renderRows() colours statuses when colours are on, never under NO_COL
   }
 });
 
+Deno.test("renderRows() and renderHeader() print no escape sequence when TERM=dumb", async () => {
+  const module = new URL("./console.ts", import.meta.url).href;
+  const run = async (term: string) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "eval",
+        `import { setColorEnabled } from "@std/fmt/colors";
+         import { colorWanted, renderHeader, renderRows } from "${module}";
+         setColorEnabled(true);
+         console.log(JSON.stringify([colorWanted(true), renderRows([{ id: "a", layer: "deno", status: "failed", summary: "", timings: [], steps: [] }]),
+           renderHeader({ name: "k", version: "1" }, { os: "linux", kernel: "6", arch: "x", deno: "2", v8: "1", gcc: null, tcpdump: null, root: null, sysctls: {} })]));`,
+      ],
+      env: { TERM: term, DENO_NO_UPDATE_CHECK: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert(out.success, new TextDecoder().decode(out.stderr));
+    return JSON.parse(new TextDecoder().decode(out.stdout)) as [
+      boolean,
+      string,
+      string,
+    ];
+  };
+  const [wanted, rowsText, headerText] = await run("dumb");
+  assertEquals(wanted, false);
+  assertEquals(rowsText, stripAnsiCode(rowsText));
+  assertEquals(headerText, stripAnsiCode(headerText));
+  // The control: the same code colours an ordinary terminal.
+  const [wantedXterm, rowsXterm] = await run("xterm-256color");
+  assertEquals(wantedXterm, !Deno.noColor);
+  assertEquals(rowsXterm !== stripAnsiCode(rowsXterm), !Deno.noColor);
+});
+
 Deno.test("renderHeader() shows absent tools and the sysctls", () => {
   const text = renderHeader({ name: "@closewait/kit", version: "0.1.0" }, {
     os: "linux",
@@ -56,10 +153,11 @@ Deno.test("renderHeader() shows absent tools and the sysctls", () => {
     tcpdump: null,
     root: false,
     sysctls: { "net.ipv4.tcp_fin_timeout": "60" },
-  });
-  assertStringIncludes(text, "tcpdump  absent");
-  assertStringIncludes(text, "root     no");
-  assertStringIncludes(text, "net.ipv4.tcp_fin_timeout=60");
+  }, 100);
+  assertStringIncludes(text, "  tcpdump  absent");
+  assertStringIncludes(text, "  root     no");
+  assertStringIncludes(text, "  kernel   6.1.0");
+  assertStringIncludes(text, "  sysctls  tcp_fin_timeout=60");
 });
 
 Deno.test("renderSummary() leads with the failures", () => {

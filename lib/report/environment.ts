@@ -1,10 +1,14 @@
 /**
- * The machine a kit run judged, as a report's header states it: OS, kernel,
- * architecture, Deno and V8, the tools the cases use (gcc, tcpdump), whether
- * it ran as root, and the kernel settings that shape a TCP teardown.
+ * The machine a kit run judged, as a report's header states it: OS,
+ * distribution, kernel, architecture, Deno and V8, the tools the cases use
+ * (gcc, tcpdump), whether it ran as root, the kernel settings that shape a
+ * TCP teardown's segments, the kit's own git commit when run from a
+ * checkout, and the command line.
  *
  * Deno only lets `/proc` be read with `--allow-all`, so Linux sysctls are
- * read by `cat /proc/sys/...`; BSD-style systems answer `sysctl -n`.
+ * read by `cat /proc/sys/...`; BSD-style systems answer `sysctl -n`. The
+ * kit's permissions allow `cat` but no reads outside its sources, so
+ * `/etc/os-release` and `.git/` are read the same way.
  *
  * @module
  */
@@ -31,10 +35,37 @@ export interface Environment {
   root: boolean | null;
   /** Teardown-related kernel settings that could be read, by name. */
   sysctls: Record<string, string>;
+  /** `PRETTY_NAME` of `/etc/os-release`, e.g. `Debian GNU/Linux 12 (bookworm)`. */
+  distribution?: string | null;
+  /** The kit's checkout, when it runs from one (`null`: not a git checkout). */
+  source?: KitSource | null;
+  /** The command line of the kit's process, shell-quoted. */
+  commandLine?: string;
 }
 
-/** Linux settings that change what a teardown looks like or how long it lasts. */
+/** Which revision of the kit ran. */
+export interface KitSource {
+  /** The commit checked out (40 hex digits). */
+  commit: string;
+  /** The branch, when HEAD is on one. */
+  branch?: string;
+  /** The `origin` remote's URL, without any credentials in it. */
+  repository?: string;
+}
+
+/**
+ * Linux settings that change a teardown's segments (options, SACK, window
+ * scaling, early retransmit, congestion control, whether an RST purges the
+ * receive queue) or how long it lasts. Names the kernel does not have (such
+ * as `tcp_purge_receive_queue` before it was added) are left out.
+ */
 export const LINUX_SYSCTLS: readonly string[] = [
+  "net.ipv4.tcp_timestamps",
+  "net.ipv4.tcp_sack",
+  "net.ipv4.tcp_window_scaling",
+  "net.ipv4.tcp_early_retrans",
+  "net.ipv4.tcp_congestion_control",
+  "net.ipv4.tcp_purge_receive_queue",
   "net.ipv4.tcp_fin_timeout",
   "net.ipv4.tcp_orphan_retries",
   "net.ipv4.tcp_max_orphans",
@@ -66,6 +97,7 @@ const PROBE_TIMEOUT_MS = 5000;
 async function probe(
   command: string,
   args: string[],
+  trim = true,
 ): Promise<string | undefined> {
   try {
     const out = await new Deno.Command(command, {
@@ -76,7 +108,8 @@ async function probe(
       signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
     }).output();
     if (!out.success) return undefined;
-    return new TextDecoder().decode(out.stdout).trim();
+    const text = new TextDecoder().decode(out.stdout);
+    return trim ? text.trim() : text;
   } catch {
     return undefined;
   }
@@ -128,6 +161,149 @@ async function readSysctls(os: OsName): Promise<Record<string, string>> {
 }
 
 /**
+ * `PRETTY_NAME` from an `os-release` file's text.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { prettyName } from "./environment.ts";
+ * assertEquals(prettyName('NAME="Debian"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n'), "Debian GNU/Linux 12 (bookworm)");
+ * ```
+ */
+export function prettyName(osRelease: string | undefined): string | null {
+  const m = /^PRETTY_NAME=(.*)$/m.exec(osRelease ?? "");
+  if (!m) return null;
+  const v = m[1].trim().replace(/^(["'])(.*)\1$/, "$2").replace(
+    /\\(.)/g,
+    "$1",
+  );
+  return v || null;
+}
+
+/**
+ * A git remote URL without credentials (`https://user:token@host/x` →
+ * `https://host/x`).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { withoutCredentials } from "./environment.ts";
+ * assertEquals(withoutCredentials("https://x:secret@github.com/o/r.git"), "https://github.com/o/r.git");
+ * assertEquals(withoutCredentials("git@github.com:o/r.git"), "git@github.com:o/r.git");
+ * ```
+ */
+export function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
+}
+
+/**
+ * The checkout's commit, branch and origin from the text of `.git/HEAD`,
+ * the ref file or `packed-refs`, and `.git/config`; `null` without a
+ * commit.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { kitSourceFrom } from "./environment.ts";
+ * const sha = "a".repeat(40);
+ * assertEquals(
+ *   kitSourceFrom("ref: refs/heads/main\n", (ref) => ref === "refs/heads/main" ? sha : undefined,
+ *     '[remote "origin"]\n\turl = https://github.com/o/closewait\n'),
+ *   { commit: sha, branch: "main", repository: "https://github.com/o/closewait" },
+ * );
+ * ```
+ */
+export function kitSourceFrom(
+  head: string | undefined,
+  resolve: (ref: string) => string | undefined,
+  config: string | undefined,
+): KitSource | null {
+  const h = head?.trim() ?? "";
+  const ref = /^ref: (\S+)$/.exec(h)?.[1];
+  const commit = ref ? resolve(ref)?.trim() : h;
+  if (!commit || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit)) return null;
+  const source: KitSource = { commit };
+  if (ref?.startsWith("refs/heads/")) {
+    source.branch = ref.slice("refs/heads/".length);
+  }
+  const origin = /\[remote "origin"\]([^[]*)/.exec(config ?? "")?.[1];
+  const url = origin && /^\s*url\s*=\s*(\S+)\s*$/m.exec(origin)?.[1];
+  if (url) source.repository = withoutCredentials(url);
+  return source;
+}
+
+/** A ref's commit from `packed-refs` text. */
+function packedRef(
+  packed: string | undefined,
+  ref: string,
+): string | undefined {
+  for (const line of (packed ?? "").split("\n")) {
+    const [sha, name] = line.trim().split(" ");
+    if (name === ref) return sha;
+  }
+  return undefined;
+}
+
+/** A file's path from a `file:` URL (percent-decoded: `my%20kit` is `my kit`). */
+function filePath(url: URL): string {
+  const path = decodeURIComponent(url.pathname);
+  return Deno.build.os === "windows"
+    ? path.replace(/^\/([A-Za-z]:)/, "$1")
+    : path;
+}
+
+async function readKitSource(): Promise<KitSource | null> {
+  const git = new URL("../../.git/", import.meta.url);
+  const read = (rel: string) => probe("cat", [filePath(new URL(rel, git))]);
+  const head = await read("HEAD");
+  if (head === undefined) return null;
+  const ref = /^ref: (\S+)$/.exec(head.trim())?.[1];
+  const [loose, packed, config] = await Promise.all([
+    ref && /^refs\/[\w./-]+$/.test(ref) && !ref.includes("..")
+      ? read(ref)
+      : undefined,
+    read("packed-refs"),
+    read("config"),
+  ]);
+  return kitSourceFrom(
+    head,
+    (r) => loose ?? packedRef(packed, r),
+    config,
+  );
+}
+
+/**
+ * Words quoted for a POSIX shell only where they need it.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { shellJoin } from "./environment.ts";
+ * assertEquals(shellJoin(["deno", "task", "kit", "--filter", "/^tcp-/", "it's"]), "deno task kit --filter '/^tcp-/' 'it'\\''s'");
+ * ```
+ */
+export function shellJoin(words: readonly string[]): string {
+  return words.map((w) =>
+    /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", `'\\''`)}'`
+  ).join(" ");
+}
+
+async function readCommandLine(): Promise<string> {
+  if (Deno.build.os === "linux") {
+    const raw = await probe("cat", [`/proc/${Deno.pid}/cmdline`], false);
+    const words = raw?.split("\0").filter((w, i, all) =>
+      w !== "" || i < all.length - 1
+    );
+    if (words?.length) return shellJoin(words);
+  }
+  let exec = "deno";
+  try {
+    exec = Deno.execPath();
+  } catch { /* not permitted: the name will do */ }
+  return shellJoin([exec, "run", Deno.mainModule, ...Deno.args]);
+}
+
+/**
  * Probes this machine. Every command has a deadline; what cannot be found
  * or read is reported as absent rather than failing the run.
  *
@@ -140,11 +316,17 @@ async function readSysctls(os: OsName): Promise<Record<string, string>> {
  */
 export async function probeEnvironment(): Promise<Environment> {
   const p = currentPlatform();
-  const [gcc, tcpdump, sysctls] = await Promise.all([
-    probe("gcc", ["--version"]),
-    probe("tcpdump", ["--version"]),
-    readSysctls(p.os),
-  ]);
+  const [gcc, tcpdump, sysctls, osRelease, source, commandLine] = await Promise
+    .all([
+      probe("gcc", ["--version"]),
+      probe("tcpdump", ["--version"]),
+      readSysctls(p.os),
+      p.os === "linux" || p.os === "freebsd"
+        ? probe("cat", ["/etc/os-release"])
+        : undefined,
+      readKitSource(),
+      readCommandLine(),
+    ]);
   return {
     os: p.os,
     kernel: p.kernel,
@@ -155,5 +337,8 @@ export async function probeEnvironment(): Promise<Environment> {
     tcpdump: firstLine(tcpdump),
     root: isRoot(),
     sysctls,
+    distribution: prettyName(osRelease),
+    source,
+    commandLine,
   };
 }

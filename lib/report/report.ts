@@ -9,11 +9,35 @@
 
 import type { Environment } from "./environment.ts";
 import type { Layer } from "../expectations/mod.ts";
-import type { CaseResult, Status, StepResult, Timing } from "../case/result.ts";
+import type {
+  CaseResult,
+  HelperTranscript,
+  Status,
+  StepResult,
+  Timing,
+} from "../case/result.ts";
 import type { Trace } from "../wire/segment.ts";
 
-/** Identifies a kit report file (and its format's version). */
-export const REPORT_SCHEMA = "closewait-report/1";
+/**
+ * Identifies a kit report file (and its format's version). Version 2 added
+ * the run (command line, cases folder), the helper transcripts and the
+ * environment's distribution, kit commit and command line.
+ */
+export const REPORT_SCHEMA = "closewait-report/2";
+
+/** Every schema `parseKitReport` reads: this one and the ones before it. */
+export const REPORT_SCHEMAS: readonly string[] = [
+  "closewait-report/1",
+  REPORT_SCHEMA,
+];
+
+/** How the kit was run: enough to run it again. */
+export interface RunInfo {
+  /** The kit's own arguments (`Deno.args`). */
+  args: string[];
+  /** The folder of case files (`--cases`, default `cases`). */
+  cases: string;
+}
 
 /** The kit that made a report. */
 export interface KitInfo {
@@ -59,6 +83,8 @@ export interface ReportCase {
   file?: string;
   /** Wall time of the case in ms. */
   durationMs?: number;
+  /** What each C helper was asked and answered (schema 2). */
+  transcripts?: HelperTranscript[];
 }
 
 /** Counts by status. */
@@ -73,18 +99,22 @@ export interface Summary {
   knownDeviation: number;
   /** Cases with a step no expectation exists for. */
   unjudged: number;
+  /** Runtime rows whose observation differs from Node.js's (node:net). */
+  compatDiffers?: number;
 }
 
 /** A kit report. */
 export interface KitReport {
-  /** Always {@linkcode REPORT_SCHEMA}. */
-  schema: typeof REPORT_SCHEMA;
+  /** {@linkcode REPORT_SCHEMA} when written; older ones are read too. */
+  schema: string;
   /** The kit. */
   kit: KitInfo;
   /** When the run ended (ISO 8601). */
   generated: string;
   /** What was selected (`--filter`, `--layer`), if anything. */
   selection: { filter?: string; layer?: string };
+  /** How the kit was run (schema 2). */
+  run?: RunInfo;
   /** The machine. */
   environment: Environment;
   /** Counts by status. */
@@ -154,6 +184,7 @@ export function caseFromResult(r: CaseResult, file?: string): ReportCase {
   if (r.reason !== undefined) row.reason = r.reason;
   if (r.trace !== undefined) row.trace = r.trace;
   if (file !== undefined) row.file = file;
+  if (r.transcripts?.length) row.transcripts = r.transcripts;
   return row;
 }
 
@@ -179,7 +210,9 @@ export function summarize(cases: Pick<ReportCase, "status">[]): Summary {
   };
   for (const c of cases) {
     if (c.status === "known-deviation") s.knownDeviation++;
-    else s[c.status]++;
+    else if (c.status === "compat-differs") {
+      s.compatDiffers = (s.compatDiffers ?? 0) + 1;
+    } else s[c.status]++;
   }
   return s;
 }
@@ -200,6 +233,7 @@ export function buildReport(
   cases: ReportCase[],
   selection: KitReport["selection"],
   generated: Date = new Date(),
+  run?: RunInfo,
 ): KitReport {
   const order: Record<string, number> = { syscall: 0, deno: 1, wire: 2 };
   const sorted = [...cases].sort((a, b) =>
@@ -214,6 +248,7 @@ export function buildReport(
     kit,
     generated: generated.toISOString(),
     selection,
+    ...(run ? { run } : {}),
     environment,
     summary: summarize(sorted),
     cases: sorted,
@@ -291,9 +326,11 @@ export function parseKitReport(text: string): KitReport {
   if (typeof r !== "object" || r === null || Array.isArray(r)) {
     throw new ReportFormatError("not a JSON object");
   }
-  if (r.schema !== REPORT_SCHEMA) {
+  if (typeof r.schema !== "string" || !REPORT_SCHEMAS.includes(r.schema)) {
     throw new ReportFormatError(
-      `no "schema": "${REPORT_SCHEMA}" (found ${JSON.stringify(r.schema)})`,
+      `no "schema": ${
+        REPORT_SCHEMAS.toReversed().map((x) => `"${x}"`).join(" or ")
+      } (found ${JSON.stringify(r.schema)})`,
     );
   }
   const env = r.environment as Partial<Environment> | undefined;
