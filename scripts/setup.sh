@@ -37,3 +37,12 @@ if [ ! -x node_modules/.bin/deno ] || [ "$pinned" != "$installed" ] ||
   [ ! -f node_modules/@action-validator/core/action_validator.js ]; then
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi
+
+# packetdrill, for the packetdrill layer (issue 14): built once into the
+# cache folder from the vendored source beside the clone (../shared/vendor),
+# or from CLOSEWAIT_PACKETDRILL_VENDOR when CLOSEWAIT_BUILD_PACKETDRILL=1.
+# Without it the packetdrill runs are skipped, with the reason.
+if [ -d ../shared/vendor ] || [ "${CLOSEWAIT_BUILD_PACKETDRILL:-}" = 1 ]; then
+  ./scripts/build_packetdrill.sh >/dev/null ||
+    echo "setup: packetdrill not built; the packetdrill runs will be skipped" >&2
+fi
