@@ -14,6 +14,7 @@
  */
 
 import { currentPlatform, type OsName } from "../platform/platform.ts";
+import { runtimeHeader } from "../runtimes/runtimes.ts";
 
 /** What a report says about the machine. */
 export interface Environment {
@@ -35,6 +36,8 @@ export interface Environment {
   root: boolean | null;
   /** Teardown-related kernel settings that could be read, by name. */
   sysctls: Record<string, string>;
+  /** The node layer's runtimes (`Node.js`, `Bun`): version and origin, or why absent. */
+  runtimes?: Record<string, string>;
   /** `PRETTY_NAME` of `/etc/os-release`, e.g. `Debian GNU/Linux 12 (bookworm)`. */
   distribution?: string | null;
   /** The kit's checkout, when it runs from one (`null`: not a git checkout). */
@@ -337,6 +340,7 @@ export async function probeEnvironment(): Promise<Environment> {
     tcpdump: firstLine(tcpdump),
     root: isRoot(),
     sysctls,
+    runtimes: await runtimeHeader(),
     distribution: prettyName(osRelease),
     source,
     commandLine,

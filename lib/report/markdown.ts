@@ -164,6 +164,7 @@ export function environmentPairs(e: Environment): [string, string][] {
     ["Deno", `${e.deno} (V8 ${e.v8})`],
     ["gcc", e.gcc ?? "absent"],
     ["tcpdump", e.tcpdump ?? "absent"],
+    ...Object.entries(e.runtimes ?? {}),
     ["root", e.root === null ? "n/a" : e.root ? "yes" : "no"],
   );
   if (e.source !== undefined) pairs.push(["kit", sourceLine(e.source)]);
