@@ -219,10 +219,17 @@ async function main(args: string[]): Promise<number> {
       progress.clear();
     }
   }
-  const report = buildReport(KIT, environment, rows, {
-    ...(opts.filter ? { filter: opts.filter.text } : {}),
-    ...(opts.layer ? { layer: opts.layer } : {}),
-  });
+  const report = buildReport(
+    KIT,
+    environment,
+    rows,
+    {
+      ...(opts.filter ? { filter: opts.filter.text } : {}),
+      ...(opts.layer ? { layer: opts.layer } : {}),
+    },
+    new Date(),
+    { args, cases: opts.cases },
+  );
   console.log(renderRows(report.cases));
   console.log("");
   console.log(
@@ -233,7 +240,7 @@ async function main(args: string[]): Promise<number> {
 
   const rendered: Record<string, () => string> = {
     "--json": () => JSON.stringify(report, null, 2) + "\n",
-    "--markdown": () => renderMarkdown(report),
+    "--markdown": () => renderMarkdown(report, { evidence: opts.evidence }),
     "--junit": () => renderJunit(report),
   };
   for (const [flag, path] of outputs) {

@@ -87,6 +87,8 @@ export interface KitOptions {
   packetdrill?: string;
   /** Requirements whose absence fails a case instead of skipping it. */
   require: Requirement[];
+  /** Detail every row in the Markdown report (default: when one case ran). */
+  evidence?: boolean;
 }
 
 /** The help text. */
@@ -102,6 +104,8 @@ Options:
   --layer LAYER        run only this layer: ${LAYERS.join(", ")}
   --json FILE          write the JSON report (kit, environment, summary, cases)
   --markdown FILE      write a Markdown report to paste into a bug report
+  --evidence           detail every row in the Markdown report (default: every
+                       row when one case ran, else failed, deviating, unjudged)
   --junit FILE         write JUnit XML (one testcase per case and layer)
   --cases DIR          where the case files are (default: cases)
   --packetdrill DIR    write each wire case's packetdrill reproducers there
@@ -113,7 +117,7 @@ Options:
 Report files must be under reports/: the kit's permissions (deno.json,
 "permissions.kit") let it write nowhere else.
 
-Exit status: 0 nothing failed, 1 something failed, 2 bad usage.`;
+Exit status: 0 nothing failed, 1 something failed, 2 bad usage, 130 interrupted.`;
 
 /**
  * Reads `--filter`: `/REGEX/` matches ids by regular expression; TEXT
@@ -169,7 +173,7 @@ export function parseFilter(text: string): CaseFilter {
  */
 export function parseKitArgs(args: string[]): KitOptions {
   const { help, booleans, strings } = parseFlags(args, {
-    boolean: ["list"],
+    boolean: ["list", "evidence"],
     string: [
       "json",
       "markdown",
@@ -208,5 +212,6 @@ export function parseKitArgs(args: string[]): KitOptions {
       ? { packetdrill: strings.packetdrill }
       : {}),
     require: strings.require !== undefined ? parseRequire(strings.require) : [],
+    ...(booleans.evidence ? { evidence: true } : {}),
   };
 }
