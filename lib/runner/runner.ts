@@ -257,6 +257,7 @@ export function select(
   catalog: Catalog,
   filter: CaseFilter | undefined,
   layer: Layer | undefined,
+  runtimes?: readonly string[],
 ): Selection | undefined {
   const ids = [
     ...new Set([
@@ -272,11 +273,18 @@ export function select(
       (layer === "packetdrill" && e.layer === "wire"))
   );
   const problems = catalog.problems.filter((p) => wanted(idFromFile(p.file)));
+  // --runtime: a node layer (`node@bun`) only for the runtimes named.
+  if (runtimes) {
+    const other = (e: { layer: string }) =>
+      e.layer.startsWith("node@") && !runtimes.includes(e.layer.slice(5));
+    entries.splice(0, entries.length, ...entries.filter((e) => !other(e)));
+  }
   if (entries.length === 0 && problems.length === 0) return undefined;
   return {
     entries,
     problems,
-    narrowed: filter !== undefined || layer !== undefined,
+    narrowed: filter !== undefined || layer !== undefined ||
+      runtimes !== undefined,
   };
 }
 
