@@ -52,6 +52,13 @@ export interface HelperOptions {
   timeoutMs?: number;
   /** A name for messages, e.g. `"client"`. */
   name?: string;
+  /**
+   * A command that runs the helper, e.g. `["unshare", "--net", "--"]` to
+   * start it in a network namespace of its own (lib/netns): the helper's
+   * path is appended. The command must exec the helper, so the helper is
+   * still the process started, and it must be allowed to run.
+   */
+  prefix?: readonly string[];
 }
 
 /** A socket the helper opened, with its descriptor and addresses. */
@@ -142,7 +149,9 @@ export class Helper implements AsyncDisposable {
   static async start(options: HelperOptions = {}): Promise<Helper> {
     const built = await ensureHelper();
     if (!built.available) throw new HelperUnavailable(built.reason);
-    const child = new Deno.Command(built.path, {
+    const [program, ...args] = [...(options.prefix ?? []), built.path];
+    const child = new Deno.Command(program, {
+      args,
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
@@ -171,6 +180,11 @@ export class Helper implements AsyncDisposable {
    */
   get answers(): readonly Answer[] {
     return this.#answers;
+  }
+
+  /** The helper's process id (with a `prefix` that execs it, the helper's). */
+  get pid(): number {
+    return this.#child.pid;
   }
 
   /** How the process ended, once it has. */
@@ -286,19 +300,6 @@ export class Helper implements AsyncDisposable {
   async connect(to: Endpoint): Promise<HelperSocket> {
     const host = to.address.includes(":") ? `[${to.address}]` : to.address;
     return this.#socket(await this.expectOk(`connect ${host} ${to.port}`));
-  }
-
-  /**
-   * Binds a new socket to `address` port 0 without listening on it: a port
-   * the kernel reserves for this socket, where a SYN draws an RST (no
-   * listener), and that no other program can take while it is held.
-   */
-  async reservePort(address = "127.0.0.1"): Promise<HelperSocket> {
-    const family = address.includes(":") ? 6 : 4;
-    const fd = Number((await this.expectOk(`socket ${family}`)).fields.fd);
-    const host = family === 6 ? `[${address.replace(/^\[|\]$/g, "")}]` : address;
-    const bound = await this.expectOk(`bind ${fd} ${host} 0`);
-    return { ...this.#socket(bound), fd };
   }
 
   /**
