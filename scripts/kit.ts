@@ -96,7 +96,7 @@ class ProgressLine {
 }
 
 function printList(catalog: Catalog, opts: KitOptions): number {
-  const selection = select(catalog, opts.filter, opts.layer);
+  const selection = select(catalog, opts.filter, opts.layer, opts.runtimes);
   if (!selection) throw new UsageError(noMatch(opts));
   const byId = new Map<string, { layers: string[]; summary: string }>();
   for (const e of selection.entries) {
@@ -184,7 +184,7 @@ async function main(args: string[]): Promise<number> {
     throw new UsageError(`no cases found in ${opts.cases}`);
   }
   if (opts.list) return printList(catalog, opts);
-  const selection = select(catalog, opts.filter, opts.layer);
+  const selection = select(catalog, opts.filter, opts.layer, opts.runtimes);
   if (!selection) throw new UsageError(noMatch(opts));
   for (const [flag, path] of outputs) {
     if (path) await prepareOutputPath(flag, path, WRITE_HINT);

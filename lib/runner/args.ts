@@ -10,6 +10,11 @@ import { parseFlags, UsageError } from "./command_line.ts";
 import { assertDistinctOutputs } from "./output_path.ts";
 import { type Layer, LAYERS } from "../expectations/mod.ts";
 import type { Requirement } from "../case/requirements.ts";
+import {
+  parseRuntimes,
+  type RuntimeName,
+  RUNTIMES,
+} from "../runtimes/runtimes.ts";
 
 export { UsageError };
 
@@ -81,6 +86,8 @@ export interface KitOptions {
   filter?: CaseFilter;
   /** Which layer to run. */
   layer?: Layer;
+  /** Which runtimes' node-layer rows to run (`--runtime`; default all). */
+  runtimes?: RuntimeName[];
   /** The directory of case files. */
   cases: string;
   /** Where to write each wire case's packetdrill scripts. */
@@ -89,6 +96,15 @@ export interface KitOptions {
   require: Requirement[];
   /** Detail every row in the Markdown report (default: when one case ran). */
   evidence?: boolean;
+}
+
+/** Reads `--runtime a,b` ({@linkcode parseRuntimes}); bad input is a usage error. */
+function runtimesFlag(text: string): RuntimeName[] {
+  try {
+    return parseRuntimes(text);
+  } catch (e) {
+    throw new UsageError(`--runtime ${text}: ${(e as Error).message}`);
+  }
 }
 
 /** The help text. */
@@ -102,6 +118,10 @@ Options:
   --filter TEXT        run the case whose id is TEXT, or else every id containing TEXT
   --filter /REGEX/     run the cases whose id matches REGEX (flags i, s, u, m; not g, y)
   --layer LAYER        run only this layer: ${LAYERS.join(", ")}
+  --runtime LIST       run the node layer only under these runtimes
+                       (comma-separated: ${
+    RUNTIMES.join(", ")
+  }); others' layers stay
   --json FILE          write the JSON report (kit, environment, summary, cases)
   --markdown FILE      write a Markdown report to paste into a bug report
   --evidence           detail every row in the Markdown report (default: every
@@ -180,6 +200,7 @@ export function parseKitArgs(args: string[]): KitOptions {
       "junit",
       "filter",
       "layer",
+      "runtime",
       "cases",
       "require",
       "packetdrill",
@@ -207,6 +228,9 @@ export function parseKitArgs(args: string[]): KitOptions {
       ? parseFilter(flags.filter as string)
       : undefined,
     layer: layer as Layer | undefined,
+    ...(strings.runtime !== undefined
+      ? { runtimes: runtimesFlag(strings.runtime) }
+      : {}),
     cases: (flags.cases as string | undefined) ?? "cases",
     ...(strings.packetdrill !== undefined
       ? { packetdrill: strings.packetdrill }

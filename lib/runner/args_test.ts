@@ -204,3 +204,16 @@ Deno.test("parseKitArgs() reads --require and rejects unknown requirement names"
     "an empty name",
   );
 });
+
+Deno.test("parseKitArgs() reads --runtime as a list of runtimes; an unknown one is a usage error", () => {
+  assertEquals(parseKitArgs(["--runtime", "node,bun"]).runtimes, [
+    "nodejs",
+    "bun",
+  ]);
+  assertEquals(parseKitArgs([]).runtimes, undefined);
+  assertThrows(
+    () => parseKitArgs(["--runtime", "quickjs"]),
+    UsageError,
+    "unknown runtime",
+  );
+});

@@ -280,3 +280,19 @@ Deno.test("exactFilter() escapes regex characters in test names", () => {
     "tcp-fin-reads-zero",
   );
 });
+
+Deno.test("select() with runtimes keeps other layers and only the named runtimes' node rows", () => {
+  const entries = (["syscall", "node@nodejs", "node@deno", "node@bun"] as const)
+    .map((layer) => ({
+      id: "a",
+      layer,
+      summary: "",
+      needs: [],
+      file: "cases/a_test.ts",
+    }));
+  const picked = select({ entries, problems: [] }, undefined, undefined, [
+    "bun",
+  ]);
+  assertEquals(picked?.entries.map((e) => e.layer), ["syscall", "node@bun"]);
+  assertEquals(picked?.narrowed, true);
+});
