@@ -24,3 +24,4 @@ export * from "./runtimes.ts";
 export * from "./driver.ts";
 export * from "./describe.ts";
 export * from "./node_case.ts";
+export * from "./matrix.ts";
