@@ -140,11 +140,6 @@ export async function packetdrillRows(
       step.observed = verdict.status === "passed"
         ? "passed"
         : `${verdict.status}: ${verdict.message ?? ""}`;
-      row.timings.push({
-        name: `packetdrill ${g.family}`,
-        value: verdict.durationMs,
-        unit: "ms",
-      });
     }
     row.status = worst(row.steps.map((s) => s.status));
     const deciding = row.steps.find((s) => s.status === row.status);
