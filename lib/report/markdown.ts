@@ -27,6 +27,7 @@ import {
 } from "./report.ts";
 import { traceToMermaid } from "./trace.ts";
 import { renderSegments } from "../wire/render.ts";
+import { layerMatrix } from "../runtimes/matrix.ts";
 
 const STATUS_LABEL: Record<string, string> = {
   passed: "✅ passed",
@@ -611,6 +612,8 @@ export function renderMarkdown(
       ),
     ].join("\n"),
   );
+  const matrix = layerMatrix(report.cases, (s) => statusLabel(s as Status));
+  if (matrix) out.push("## Layers side by side", matrix);
   const sources = new Set(
     report.cases.flatMap((c) =>
       c.timings.filter((t) => t.name.includes("RST")).map((t) =>
@@ -629,7 +632,8 @@ export function renderMarkdown(
     );
   }
   const bad = (c: ReportCase) =>
-    c.status === "failed" || c.status === "known-deviation";
+    c.status === "failed" || c.status === "known-deviation" ||
+    c.status === "compat-differs";
   // A wire case's packetdrill reproducer (its packetdrill row, with the
   // scripts) is detailed with it, so a bug report carries the script.
   const reproducer = (c: ReportCase) =>
