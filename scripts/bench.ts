@@ -15,6 +15,7 @@ import {
 import { helperFiles } from "../lib/helper/build.ts";
 import { cacheDir } from "../lib/platform/mod.ts";
 import { prepareOutputPath, writeOutput } from "../lib/runner/output_path.ts";
+import { checkLaunch } from "../lib/runner/launch.ts";
 import { type KitReport, parseKitReport } from "../lib/report/report.ts";
 
 const HELP = `Usage: deno task bench [--runs N] [--json FILE]
@@ -40,7 +41,7 @@ async function timed(args: string[]): Promise<number> {
     stdout: "null",
     stderr: "piped",
     stdin: "null",
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
   }).spawn();
   const timer = setTimeout(() => child.kill("SIGKILL"), TIMEOUT_MS);
   const [status, stderr] = await Promise.all([
@@ -69,6 +70,7 @@ async function main(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  checkLaunch("bench");
   const runsText = flags.runs ?? "3";
   if (!/^\d+$/.test(runsText) || Number(runsText) < 1) {
     throw new UsageError(`--runs ${runsText}: not a positive whole number`);

@@ -18,6 +18,7 @@ import { cachedCatalog } from "../lib/runner/catalog_cache.ts";
 import { runCommand, UsageError } from "../lib/runner/command_line.ts";
 import { kitTestRunner } from "../lib/runner/kit_test_runner.ts";
 import { Interrupt } from "../lib/runner/interrupt.ts";
+import { checkLaunch } from "../lib/runner/launch.ts";
 import { escapesAllowed, terminalType } from "../lib/runner/progress.ts";
 import { probeEnvironment } from "../lib/report/environment.ts";
 import { KIT_HELP, type KitOptions, parseKitArgs } from "../lib/runner/args.ts";
@@ -140,6 +141,7 @@ async function main(args: string[]): Promise<number> {
     console.log(KIT_HELP);
     return 0;
   }
+  checkLaunch("kit");
   setColorEnabled(
     escapesAllowed(Deno.stdout.isTerminal(), terminalType()) && !Deno.noColor,
   );

@@ -12,6 +12,7 @@ import { CpuBurner } from "../lib/soak/cpu_burner.ts";
 import { cachedCatalog } from "../lib/runner/catalog_cache.ts";
 import { kitTestRunner } from "../lib/runner/kit_test_runner.ts";
 import { Interrupt } from "../lib/runner/interrupt.ts";
+import { checkLaunch } from "../lib/runner/launch.ts";
 import { runCommand, UsageError } from "../lib/runner/command_line.ts";
 import { loadCatalog, runSelection, select } from "../lib/runner/runner.ts";
 import { findLeftovers, loopbackConnections } from "../lib/soak/leak_check.ts";
@@ -38,6 +39,7 @@ async function main(args: string[]): Promise<number> {
     console.log(SOAK_HELP);
     return 0;
   }
+  checkLaunch("soak");
   setColorEnabled(
     escapesAllowed(Deno.stdout.isTerminal(), terminalType()) && !Deno.noColor,
   );
