@@ -9,6 +9,10 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
+# The dead-peer cases: a network namespace of their own (unshare, nsenter,
+# ip) with an nftables rule in it.
+command -v nft >/dev/null 2>&1 || missing+=(nftables)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${missing[*]} with apt-get" >&2

@@ -1027,4 +1027,69 @@ export const linux: PlatformTable = {
       },
     },
   },
+
+  "tcp-dead-peer-user-timeout": {
+    syscall: {
+      "TCP_USER_TIMEOUT 500 (read back)": {
+        expect: "500",
+        source: S.userTimeoutSet,
+      },
+      "connect() (the handshake passes the rule)": ok(S.deadPeerRule),
+      "our write()": {
+        expect: "5",
+        source: "the data is queued and sent; nothing waits for its ACK",
+      },
+      "our read() while the peer is silent": {
+        expect: "-1 ETIMEDOUT",
+        source: S.userTimeout,
+      },
+      "connection dropped": {
+        expect: "after TCP_USER_TIMEOUT",
+        source:
+          `${S.userTimeout}; judged as >= 500 ms - 10 ms (one jiffy at HZ=100) after the write began`,
+      },
+      "our state after the timeout": { expect: "CLOSE", source: S.tcpDone },
+      "retransmitted before giving up": {
+        expect: "yes",
+        source:
+          `${S.userTimeout}; the first retransmission comes one RTO (>= 200 ms, TCP_RTO_MIN) after the write, before 500 ms`,
+      },
+      "our write() after the timeout": {
+        expect: "-1 EPIPE",
+        source: `the error was taken by the read: ${S.errorOnce}`,
+      },
+      "peer read() (the data arrived; only its ACKs were lost)": {
+        expect: '5 "hello"',
+        source: S.deadPeerRule,
+      },
+    },
+  },
+
+  "tcp-dead-peer-keepalive": {
+    syscall: {
+      "keepalive 1 (read back)": { expect: "1", source: S.keepaliveSet },
+      "keepidle 1 (read back)": { expect: "1", source: S.keepaliveSet },
+      "keepintvl 1 (read back)": { expect: "1", source: S.keepaliveSet },
+      "keepcnt 1 (read back)": { expect: "1", source: S.keepaliveSet },
+      "connect() (the handshake passes the rule)": ok(S.deadPeerRule),
+      "our read() while the peer is silent": {
+        expect: "-1 ETIMEDOUT",
+        source: S.keepaliveDead,
+      },
+      "connection dropped": {
+        expect: "after idle + count x interval",
+        source:
+          `${S.keepaliveDead}; judged as >= 1 s + 1 x 1 s - 10 ms (one jiffy at HZ=100) after the handshake`,
+      },
+      "our state after the timeout": { expect: "CLOSE", source: S.tcpDone },
+      "peer read() (our RST reached it)": {
+        expect: "-1 ECONNRESET",
+        source: `${S.keepaliveDead}; ${S.rstEstablished}; ${S.deadPeerRule}`,
+      },
+      "our write() after the timeout": {
+        expect: "-1 EPIPE",
+        source: `the error was taken by the read: ${S.errorOnce}`,
+      },
+    },
+  },
 };

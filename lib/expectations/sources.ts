@@ -127,4 +127,14 @@ export const SOURCES = {
     "net/unix/af_unix.c unix_release_sock(): the peer gets SHUTDOWN_MASK, and sk_err = ECONNRESET if the closing socket had unread data; unix_stream_read_generic() reports sock_error() before EOF; gVisor socket_unix_stream.cc ReadOneSideClosedWithUnreadData (shared/notes/teardown-catalog.md #8)",
   unixPoll:
     "net/unix/af_unix.c unix_poll(): sk_err -> POLLERR; SHUTDOWN_MASK -> POLLHUP; RCV_SHUTDOWN -> POLLIN|POLLRDNORM|POLLRDHUP",
+  userTimeout:
+    "tcp(7) TCP_USER_TIMEOUT: the longest transmitted data may stay unacknowledged before TCP drops the connection with ETIMEDOUT (RFC 5482); net/ipv4/tcp_timer.c tcp_write_timeout() -> retransmits_timed_out(user_timeout) -> tcp_write_err(): sk_err = sk_err_soft ?: ETIMEDOUT, tcp_done(), no RST; google/packetdrill user_timeout/user-timeout-probe.pkt",
+  userTimeoutSet:
+    "net/ipv4/tcp.c do_tcp_setsockopt() TCP_USER_TIMEOUT: any value >= 0 in ms is kept as is and read back by getsockopt",
+  keepaliveSet:
+    "tcp(7): SO_KEEPALIVE on; TCP_KEEPIDLE and TCP_KEEPINTVL 1..32767 s, TCP_KEEPCNT 1..127 (net/ipv4/tcp.c tcp_sock_set_keepidle_locked(), do_tcp_setsockopt()); read back as set",
+  keepaliveDead:
+    "net/ipv4/tcp_timer.c tcp_keepalive_timer(): after TCP_KEEPIDLE of silence a probe, then one every TCP_KEEPINTVL; when icsk_probes_out >= TCP_KEEPCNT -> tcp_send_active_reset() (an RST to the peer) and tcp_write_err(): ETIMEDOUT; tcp(7)",
+  deadPeerRule:
+    "lib/netns: the rule drops only segments to our port without SYN, so the handshake completes (SYN, SYN-ACK) and our own segments still reach the peer",
 } as const;
