@@ -14,7 +14,7 @@ import type { Endpoint, Tuple } from "../address/mod.ts";
 import type { Runtime } from "./runtimes.ts";
 
 /** The driver script, run unchanged under every runtime. */
-export const DRIVER_PATH = new URL("./node_driver.mjs", import.meta.url)
+export const DRIVER_PATH: string = new URL("./node_driver.mjs", import.meta.url)
   .pathname;
 
 /** How a thrown or emitted error looked: `name`, `code`, `syscall`, `message`. */
