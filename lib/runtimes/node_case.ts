@@ -96,32 +96,36 @@ export class NodeRow {
       if (failure) throw failure;
       return;
     }
-    const nodeSaw = ref ? `node@nodejs observed: ${ref.observed}` : undefined;
     if (failure) {
       if (ref && ref.status === "passed") {
-        this.#differs(result, ref.observed);
+        this.#differs(result, `node@nodejs observed: ${ref.observed}`);
         return;
       }
-      failure.message += ref
-        ? `\n  ${nodeSaw} (${ref.status})`
-        : `\n  node@nodejs: no observation of this step in this run (no reference)`;
+      if (!ref) {
+        // Node.js did not run here (--runtime, or absent): the expectation
+        // is its recorded behaviour, so a difference is still one from Node.
+        this.#differs(
+          result,
+          `node@nodejs not run here; its recorded behaviour: ${result.expected} (${result.source})`,
+        );
+        return;
+      }
+      failure.message +=
+        `\n  node@nodejs observed: ${ref.observed} (${ref.status})`;
       throw failure;
     }
     if (
       result.status === "unjudged" && ref && ref.observed !== result.observed
     ) {
-      this.#differs(result, ref.observed);
+      this.#differs(result, `node@nodejs observed: ${ref.observed}`);
     }
   }
 
-  #differs(result: StepResult, nodeObserved: string): void {
+  #differs(result: StepResult, reference: string): void {
     result.status = COMPAT_DIFFERS;
-    result.detail = [
-      result.detail,
-      `node@nodejs observed: ${nodeObserved}`,
-    ].filter(Boolean).join("\n");
+    result.detail = [result.detail, reference].filter(Boolean).join("\n");
     console.log(
-      `${this.s.title}: compat differs: "${result.step}": ${this.layer} observed ${result.observed}, node@nodejs ${nodeObserved}`,
+      `${this.s.title}: compat differs: "${result.step}": ${this.layer} observed ${result.observed}; ${reference}`,
     );
   }
 
