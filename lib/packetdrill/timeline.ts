@@ -273,8 +273,31 @@ export function orderEvents(
     });
   });
   keyed.sort((a, b) => a.key - b.key || a.rank - b.rank || a.order - b.order);
-  const events = repair(keyed.map((k) => k.event), sut);
+  const events = acksFirst(repair(keyed.map((k) => k.event), sut));
   return { events, leftOut, alignmentNs: uncertainty };
+}
+
+/**
+ * Puts a pure ACK of the system under test before a call that does not
+ * wait (write, close, shutdown, setsockopt...) when the clocks cannot tell
+ * which came first: had the ACK still been pending when such a call sent
+ * something, it would have ridden on that segment, so it left before.
+ */
+function acksFirst(events: Event[]): Event[] {
+  const out = [...events];
+  for (let i = 1; i < out.length; i++) {
+    const e = out[i];
+    const before = out[i - 1];
+    if (
+      e.kind === "segment" && !e.inbound && isPureAck(e.segment) &&
+      before.kind === "call" && !before.call.waits && !before.call.check
+    ) {
+      out[i - 1] = e;
+      out[i] = before;
+      i = Math.max(0, i - 2);
+    }
+  }
+  return out;
 }
 
 /**

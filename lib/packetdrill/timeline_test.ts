@@ -118,3 +118,27 @@ Deno.test("alignment() needs the connect() that opened the connection", () => {
     "no helper connect()",
   );
 });
+
+Deno.test("orderEvents() puts a pure ACK the clocks cannot place before the write() it would have ridden on", () => {
+  // The server ACKed the FIN on its own at 5.5 ms and wrote at about the
+  // same time: had the ACK still been pending, it would have ridden on the
+  // data, so it left before the write().
+  const more = [
+    ...segments,
+    seg(5.5, "server", ".", 1, 2),
+    seg(5.6, "server", "P.", 1, 2, 5),
+  ];
+  const { events } = orderEvents(more, {
+    connect,
+    peerCalls,
+    calls: [...calls, call("write", "write(4, ..., 5) = 5", 5.45, 5.65)],
+  });
+  assertEquals(
+    events.slice(4).map((e) =>
+      e.kind === "call"
+        ? e.call.name
+        : `${e.segment.from[0]}:${e.segment.flags}`
+    ),
+    ["read", "s:.", "write", "s:P."],
+  );
+});
