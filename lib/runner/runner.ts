@@ -64,7 +64,7 @@ export function testName(e: Pick<CatalogEntry, "id" | "layer">): string {
 }
 
 /** Test names of conformance cases (`deno test --filter` value). */
-export const CASE_NAME_FILTER = "/ \\[[a-z]+\\]$/";
+export const CASE_NAME_FILTER = "/ \\[[a-z@]+\\]$/";
 
 /** Deadline of a catalog process (ms): loading only, no type check. */
 const LIST_TIMEOUT_MS = 120_000;
