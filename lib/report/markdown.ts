@@ -507,15 +507,16 @@ export function caseDetails(c: ReportCase, run?: RunInfo): string {
       }`,
     );
   }
-  if (c.trace && c.trace.segments.length > 0) {
+  const traces = c.trace ? [c.trace, ...(c.trace.others ?? [])] : [];
+  traces.filter((t) => t.segments.length > 0).forEach((t, i, all) => {
     parts.push(
-      `Wire trace${
-        c.trace.capture ? ` (capture: ${code(c.trace.capture)})` : ""
+      `Wire trace${all.length > 1 ? ` ${i + 1} of ${all.length}` : ""}${
+        t.capture ? ` (capture: ${code(t.capture)})` : ""
       }; ✗ marks a segment the expectation does not allow:`,
     );
-    parts.push(fence("mermaid", traceToMermaid(c.trace)));
-    parts.push(fence("text", renderSegments(c.trace.segments)));
-  }
+    parts.push(fence("mermaid", traceToMermaid(t)));
+    parts.push(fence("text", renderSegments(t.segments)));
+  });
   if (c.reason && c.status !== "skipped") {
     parts.push(
       collapsed(

@@ -127,6 +127,9 @@ Deno.test("renderMarkdown() of a failing wire case marks the differing segment a
     }
   }
   assertMatch(s, /client > server \[R\.\] seq 2 ack 4 len 0/);
+  // The same story over ::1, the case's second capture, is drawn too.
+  assertStringIncludes(s, "Wire trace 2 of 2");
+  assertEquals(s.match(/```mermaid/g)?.length, 2);
   // The RST figures say they come from the capture.
   assertMatch(
     md,

@@ -1,5 +1,5 @@
 /**
- * Kit reports: one JSON shape (`closewait-report/1`) built from a run's
+ * Kit reports: one JSON shape (`closewait-report/2`, reading /1) built from a run's
  * case results and environment, rendered as Markdown for bug reports,
  * JUnit XML for CI and rows for the terminal; `compare` merges reports
  * from several machines into one cases × environments matrix.
