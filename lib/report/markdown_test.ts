@@ -210,3 +210,22 @@ Deno.test("reproduceCommand() runs after the README's set-up and leaves out the 
   );
   assertEquals(statusLabel("failed"), "❌ failed");
 });
+
+Deno.test("the JSON report carries the same evidence: transcripts, trace, environment, command line, run (schema 2)", async () => {
+  const r = await fixture("evidence-v2.json");
+  const again = parseKitReport(JSON.stringify(r));
+  assertEquals(again.schema, "closewait-report/2");
+  assertEquals(again.run, {
+    args: ["--json", "reports/evidence.json"],
+    cases: "cases",
+  });
+  assertMatch(again.environment.commandLine ?? "", /scripts\/kit\.ts/);
+  const passing = again.cases.find((c) =>
+    c.id === "tcp-write-after-peer-close" && c.layer === "syscall"
+  );
+  assertEquals(passing?.transcripts?.map((t) => t.helper), [
+    "helper",
+    "default-sigpipe",
+  ]);
+  assertEquals(renderMarkdown(again), renderMarkdown(r));
+});
