@@ -9,7 +9,7 @@
 import type { CaseResult } from "../case/result.ts";
 import type { Trace } from "../wire/segment.ts";
 import { NotExpressible, rolesOf } from "./calls.ts";
-import { captureOf, type ScriptInput } from "./input.ts";
+import { type CaptureInput, captureOf, type ScriptInput } from "./input.ts";
 import { MAX_PAYLOAD, renderScript } from "./script.ts";
 import { orderEvents, token } from "./timeline.ts";
 
@@ -127,24 +127,42 @@ export function scriptsForResult(
   platform ??= result.platform
     ? `${result.platform.os} ${result.platform.kernel} ${result.platform.arch}`
     : undefined;
-  return traces.map((trace): Generated => {
+  const out: Generated[] = [];
+  const captured: CaptureInput[] = [];
+  for (const trace of traces) {
     const capture = captureOf(trace);
     if (!capture) {
-      return {
+      out.push({
         ok: false,
         caseId,
         reason: `the capture names no listening address and port (${
           trace.capture ?? "no description"
         })`,
-      };
+      });
+      continue;
     }
-    return generateScript({
-      caseId,
-      summary: result.summary,
-      kit,
-      platform,
-      transcripts: result.transcripts!,
-      capture,
-    });
-  });
+    captured.push(capture);
+  }
+  const base = {
+    caseId,
+    summary: result.summary,
+    kit,
+    platform,
+    transcripts: result.transcripts!,
+  };
+  for (const capture of captured) {
+    out.push(generateScript({ ...base, capture }));
+  }
+  // A case that ran over one family only: its story on the other stack too.
+  for (const family of ["ipv4", "ipv6"] as const) {
+    if (captured.length === 0 || captured.some((c) => c.family === family)) {
+      continue;
+    }
+    out.push(generateScript({
+      ...base,
+      capture: { ...captured[0], family },
+      replayedFrom: captured[0].family,
+    }));
+  }
+  return out;
 }

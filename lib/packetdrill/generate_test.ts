@@ -57,6 +57,21 @@ Deno.test("scriptsForResult() makes one script per capture: IPv4 and ::1", async
   assertStringIncludes(scripts[1].script, "--ip_version=ipv6\n");
 });
 
+Deno.test("scriptsForResult() replays a case captured over IPv4 only on the IPv6 stack too", async () => {
+  const scripts = scriptsForResult(
+    await recorded("tcp-linger-zero-sends-rst"),
+    KIT,
+  ).map(ok);
+  assertEquals(scripts.map((g) => g.name), [
+    "tcp-linger-zero-sends-rst.ipv4.pkt",
+    "tcp-linger-zero-sends-rst.ipv6.pkt",
+  ]);
+  const [v4, v6] = scripts.map((g) => g.script);
+  assertStringIncludes(v6, "(ipv6, replayed from the ipv4 capture)");
+  assertStringIncludes(v6, "--ip_version=ipv6\n");
+  assertEquals(body(v6), body(v4));
+});
+
 Deno.test("scriptsForResult() header names the case and the kit version", async () => {
   const [g] = scriptsForResult(await recorded("tcp-linger-zero-sends-rst"), {
     name: "@closewait/kit",

@@ -36,6 +36,12 @@ export interface ScriptInput {
   transcripts: readonly HelperTranscript[];
   /** The capture the script reproduces. */
   capture: CaptureInput;
+  /**
+   * Set when the case ran over one family only and this script replays that
+   * capture over the other (`capture.family`): the family it was captured
+   * over.
+   */
+  replayedFrom?: "ipv4" | "ipv6";
 }
 
 const FILTER = /host (\S+) and \(port (\d+)/;

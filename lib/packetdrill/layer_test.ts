@@ -147,6 +147,7 @@ Deno.test("addPacketdrillLayer() puts each packetdrill row after its wire row an
     `${dir}/tcp-write-after-peer-close.ipv4.pkt`,
     `${dir}/tcp-write-after-peer-close.ipv6.pkt`,
     `${dir}/tcp-linger-zero-sends-rst.ipv4.pkt`,
+    `${dir}/tcp-linger-zero-sends-rst.ipv6.pkt`,
   ]);
   assertStringIncludes(
     await Deno.readTextFile(written[2]),
