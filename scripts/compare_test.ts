@@ -76,3 +76,26 @@ Deno.test("compare.ts exits 2 with one line when --markdown and --json name one 
     "error: --markdown and --json name the same file (reports/./m.md); give each output its own file",
   ], ""]);
 });
+
+Deno.test("compare.ts exits 2 with one line naming the file and the field of a mistyped report", async () => {
+  const dir = `reports/.selftest/compare-${crypto.randomUUID()}`;
+  await Deno.mkdir(dir, { recursive: true });
+  try {
+    const report = JSON.parse(
+      await Deno.readTextFile("fixtures/reports/linux-x86_64.json"),
+    );
+    report.environment.gcc = 12;
+    const file = `${dir}/gcc12.json`;
+    await Deno.writeTextFile(file, JSON.stringify(report));
+    const r = await compare("fixtures/reports/linux-x86_64.json", file);
+    assertEquals(r.code, 2, r.stderr.join("\n"));
+    assertEquals(r.stderr.length, 1, r.stderr.join("\n"));
+    assertStringIncludes(
+      r.stderr[0],
+      `error: ${file} is not a closewait kit report: environment.gcc: `,
+    );
+    assertEquals(r.stdout, "");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Environment } from "./environment.ts";
+import type { Environment, KitSource } from "./environment.ts";
 import type { Layer } from "../expectations/mod.ts";
 import type {
   CaseResult,
@@ -15,8 +15,12 @@ import type {
   Status,
   StepResult,
   Timing,
+  TranscriptCall,
 } from "../case/result.ts";
-import type { Trace } from "../wire/segment.ts";
+import type { Segment, Trace } from "../wire/segment.ts";
+import type { OsName } from "../platform/platform.ts";
+import { LAYERS } from "../expectations/types.ts";
+import { z } from "zod";
 
 /**
  * Identifies a kit report file (and its format's version). Version 2 added
@@ -296,17 +300,184 @@ export class ReportFormatError extends Error {
   }
 }
 
-const STATUSES = new Set<string>([
+/** A {@linkcode z.ZodType} of each of `T`'s fields, no more, no fewer. */
+type Fields<T> = { [K in keyof Required<T>]: z.ZodType };
+
+const STATUSES = [
   "passed",
   "failed",
   "skipped",
   "known-deviation",
   "unjudged",
-]);
+  "compat-differs",
+] as const satisfies readonly Status[];
+const OS_NAMES = [
+  "linux",
+  "darwin",
+  "freebsd",
+  "windows",
+  "other",
+] as const satisfies readonly OsName[];
+// A status or OS added to its type and not here fails the type check.
+const _everyStatus: Status extends (typeof STATUSES)[number] ? true : never =
+  true;
+const _everyOs: OsName extends (typeof OS_NAMES)[number] ? true : never = true;
+
+const statusSchema = z.enum(STATUSES);
+const timingShape = {
+  name: z.string(),
+  value: z.number(),
+  unit: z.enum(["us", "ms", "ns"]),
+} satisfies Fields<Timing>;
+const stepShape = {
+  step: z.string(),
+  expected: z.string().optional(),
+  observed: z.string(),
+  detail: z.string().optional(),
+  status: statusSchema,
+  source: z.string().optional(),
+  issue: z.string().optional(),
+} satisfies Fields<StepResult>;
+const segmentShape = {
+  t: z.number(),
+  from: z.enum(["client", "server"]),
+  flags: z.string(),
+  seq: z.number(),
+  ack: z.number().optional(),
+  len: z.number(),
+} satisfies Fields<Segment>;
+const traceSchema: z.ZodType<Trace> = z.looseObject(
+  {
+    segments: z.array(z.looseObject(segmentShape)),
+    expected: z.array(z.string()).optional(),
+    capture: z.string().optional(),
+    get others() {
+      return z.array(traceSchema).optional();
+    },
+  } satisfies Fields<Trace>,
+);
+const callShape = {
+  command: z.string(),
+  answer: z.string(),
+  kind: z.enum(["ok", "fail", "bad", "died"]),
+  ret: z.number(),
+  errno: z.string().optional(),
+  t0Ns: z.number().optional(),
+  t1Ns: z.number().optional(),
+} satisfies Fields<TranscriptCall>;
+const transcriptShape = {
+  helper: z.string(),
+  calls: z.array(z.looseObject(callShape)),
+  exit: z.string().optional(),
+  stderr: z.string().optional(),
+} satisfies Fields<HelperTranscript>;
+const caseShape = {
+  id: z.string(),
+  layer: z.enum(["-", ...LAYERS] as [ReportLayer, ...ReportLayer[]]),
+  status: statusSchema,
+  summary: z.string(),
+  step: z.string().optional(),
+  expected: z.string().optional(),
+  observed: z.string().optional(),
+  source: z.string().optional(),
+  reason: z.string().optional(),
+  timings: z.array(z.looseObject(timingShape)),
+  steps: z.array(z.looseObject(stepShape)),
+  trace: traceSchema.optional(),
+  file: z.string().optional(),
+  durationMs: z.number().optional(),
+  transcripts: z.array(z.looseObject(transcriptShape)).optional(),
+} satisfies Fields<ReportCase>;
+const environmentShape = {
+  os: z.enum(OS_NAMES),
+  kernel: z.string(),
+  arch: z.string(),
+  deno: z.string(),
+  v8: z.string(),
+  gcc: z.string().nullable(),
+  tcpdump: z.string().nullable(),
+  root: z.boolean().nullable(),
+  sysctls: z.record(z.string(), z.string()),
+  runtimes: z.record(z.string(), z.string()).optional(),
+  distribution: z.string().nullable().optional(),
+  source: z.looseObject(
+    {
+      commit: z.string(),
+      branch: z.string().optional(),
+      repository: z.string().optional(),
+    } satisfies Fields<KitSource>,
+  ).nullable().optional(),
+  commandLine: z.string().optional(),
+} satisfies Fields<Environment>;
+const reportSchema: z.ZodType<KitReport> = z.looseObject(
+  {
+    schema: z.string(),
+    kit: z.looseObject(
+      { name: z.string(), version: z.string() } satisfies Fields<KitInfo>,
+    ),
+    generated: z.string(),
+    selection: z.looseObject(
+      {
+        filter: z.string().optional(),
+        layer: z.string().optional(),
+      } satisfies Fields<KitReport["selection"]>,
+    ),
+    run: z.looseObject(
+      { args: z.array(z.string()), cases: z.string() } satisfies Fields<
+        RunInfo
+      >,
+    ).optional(),
+    environment: z.looseObject(environmentShape),
+    summary: z.looseObject(
+      {
+        passed: z.number(),
+        failed: z.number(),
+        skipped: z.number(),
+        knownDeviation: z.number(),
+        unjudged: z.number(),
+        compatDiffers: z.number().optional(),
+      } satisfies Fields<Summary>,
+    ),
+    cases: z.array(z.looseObject(caseShape)),
+  } satisfies Fields<KitReport>,
+);
+
+/** `cases[3].steps[0].observed` from zod's path. */
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) =>
+    typeof p === "number"
+      ? `[${p}]`
+      : /^[A-Za-z_$][\w$]*$/.test(String(p))
+      ? `${i ? "." : ""}${String(p)}`
+      : `[${JSON.stringify(String(p))}]`
+  ).join("") || "(the report)";
+}
+
+/** What zod found, as a few words: `expected string, found number`. */
+function issueText(issue: z.core.$ZodIssue, data: unknown): string {
+  let value: unknown = data;
+  for (const p of issue.path) {
+    value = value !== null && typeof value === "object"
+      ? (value as Record<PropertyKey, unknown>)[p]
+      : undefined;
+  }
+  const found = value === undefined
+    ? "nothing"
+    : value === null
+    ? "null"
+    : Array.isArray(value)
+    ? "an array"
+    : `${typeof value} ${JSON.stringify(value)?.slice(0, 40)}`;
+  const expected = issue.message.replace(/^Invalid (input|option): /, "")
+    .replace(/, received \w+$/, "");
+  return `${expected}, found ${found}`;
+}
 
 /**
- * Parses and checks a kit report's text; throws {@linkcode ReportFormatError}
- * saying what is wrong when it is not one.
+ * Parses and checks a kit report's text, every field's type included;
+ * throws {@linkcode ReportFormatError} with one line naming the first wrong
+ * field's path (`environment.gcc: expected string, found number 12`).
+ * Fields the kit does not know are kept.
  *
  * @example
  * ```ts
@@ -333,26 +504,14 @@ export function parseKitReport(text: string): KitReport {
       } (found ${JSON.stringify(r.schema)})`,
     );
   }
-  const env = r.environment as Partial<Environment> | undefined;
-  if (
-    typeof env !== "object" || env === null || typeof env.os !== "string" ||
-    typeof env.kernel !== "string" || typeof env.arch !== "string"
-  ) {
-    throw new ReportFormatError("environment missing os, kernel or arch");
+  const checked = reportSchema.safeParse(data);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new ReportFormatError(
+      `${fieldPath(issue.path)}: ${issueText(issue, data)}`,
+    );
   }
-  if (typeof r.kit?.name !== "string" || typeof r.kit?.version !== "string") {
-    throw new ReportFormatError("kit missing name or version");
-  }
-  if (!Array.isArray(r.cases)) throw new ReportFormatError("cases missing");
-  r.cases.forEach((c, i) => {
-    if (
-      typeof c?.id !== "string" || typeof c.layer !== "string" ||
-      !STATUSES.has(c.status)
-    ) {
-      throw new ReportFormatError(`cases[${i}] lacks id, layer or status`);
-    }
-  });
-  return r as KitReport;
+  return checked.data;
 }
 
 /**

@@ -170,6 +170,70 @@ Deno.test("parseKitReport() says what is wrong with other JSON", () => {
   assertThrows(
     () => parseKitReport(JSON.stringify({ ...base, cases: [{ id: "x" }] })),
     ReportFormatError,
-    "cases[0]",
+    "generated: expected string, found nothing",
+  );
+  const complete = {
+    ...base,
+    generated: "2026-01-01T00:00:00Z",
+    selection: {},
+    summary: {
+      passed: 0,
+      failed: 0,
+      skipped: 0,
+      knownDeviation: 0,
+      unjudged: 0,
+    },
+  };
+  assertThrows(
+    () => parseKitReport(JSON.stringify({ ...complete, cases: [{ id: "x" }] })),
+    ReportFormatError,
+    "cases[0].layer: ",
+  );
+});
+
+// deno-lint-ignore no-explicit-any
+type Json = Record<string, any>;
+
+Deno.test("parseKitReport() checks every field's type and names its path", async () => {
+  const good = await Deno.readTextFile(
+    new URL("../../fixtures/reports/linux-x86_64.json", import.meta.url),
+  );
+  const broken = (change: (r: Json) => void) => {
+    const r = JSON.parse(good);
+    change(r);
+    return JSON.stringify(r);
+  };
+  const cases: [(r: Json) => void, string][] = [
+    [(r) => r.environment.gcc = 12, "environment.gcc: "],
+    [(r) => r.environment.root = "yes", "environment.root: "],
+    [(r) => r.environment.sysctls = { a: 1 }, "environment.sysctls.a: "],
+    [(r) => r.generated = 5, "generated: "],
+    [(r) => r.summary.passed = "3", "summary.passed: "],
+    [(r) => r.selection = null, "selection: "],
+    [(r) => r.cases[2].steps[0].observed = 3, "cases[2].steps[0].observed: "],
+    [
+      (r) => r.cases[1].timings = [{ name: "x", value: "1", unit: "us" }],
+      "cases[1].timings[0].value: ",
+    ],
+    [(r) => r.cases[0].status = "green", "cases[0].status: "],
+    [(r) => r.cases[0].summary = undefined, "cases[0].summary: "],
+    [
+      (r) => r.cases[0].trace = { segments: [{ t: 1 }] },
+      "cases[0].trace.segments[0].from: ",
+    ],
+  ];
+  for (const [change, path] of cases) {
+    const e = assertThrows(
+      () => parseKitReport(broken(change)),
+      ReportFormatError,
+    );
+    assertEquals(e.message.startsWith(path), true, e.message);
+    assertEquals(e.message.includes("\n"), false, e.message);
+  }
+  // Fields the kit does not know are kept, not refused.
+  const extra = parseKitReport(broken((r) => r.note = "hand-edited"));
+  assertEquals(
+    (extra as unknown as Record<string, unknown>).note,
+    "hand-edited",
   );
 });
