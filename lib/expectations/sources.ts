@@ -54,7 +54,7 @@ export const SOURCES = {
   closeUnread:
     "RFC 2525 §2.17 / RFC 1122 §4.2.2.13: close() with unread data sends RST; net/ipv4/tcp.c __tcp_close() data_was_unread -> TCPAbortOnClose",
   denoCloseShutsDown:
-    "Deno 2.9 conn.close() calls shutdown(fd, SHUT_WR) before close(fd) (seen with strace): a FIN precedes the RST, the peer reads EOF instead of ECONNRESET; no upstream issue filed yet (close path changed with denoland/deno#35294)",
+    "Deno conn.close() calls shutdown(fd, SHUT_WR) before close(fd) (strace, Deno 2.8.3 and 2.9.6 alike): dropping tokio's OwnedWriteHalf (tokio/src/net/tcp/split_owned.rs, impl Drop) half-closes, so a FIN precedes the RST and the peer reads EOF instead of ECONNRESET; no upstream report yet, a draft to file: README.md#draft-upstream-report-deno-close-half-closes-first",
   pollRace:
     "net/ipv4/tcp_input.c tcp_reset(): sk_error_report() wakes pollers before tcp_done() sets TCP_CLOSE and SHUTDOWN_MASK, so a poller on another CPU may see POLLERR alone; a 500-run soak failed this step once, the value not kept",
   connectRefused:
