@@ -144,6 +144,39 @@ Deno.test("kit.ts exits 2 with one line on two outputs naming one file, a repeat
   );
 });
 
+Deno.test("kit.ts --require fails a case that would skip for a missing requirement, and the summary says why rows were skipped", async () => {
+  // A PATH where no tcpdump (nor timeout) can be found: tcpdump is absent.
+  const run = async (...args: string[]) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-P=kit",
+        "scripts/kit.ts",
+        "--cases",
+        "fixtures/kit_require",
+        ...args,
+      ],
+      cwd: root,
+      env: { NO_COLOR: "1", PATH: "/nonexistent-closewait" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(KIT_TIMEOUT_MS),
+    }).output();
+    return { code: out.code, stdout: new TextDecoder().decode(out.stdout) };
+  };
+  const plain = await run();
+  assertEquals(plain.code, 0, plain.stdout);
+  const row = (text: string) =>
+    text.split("\n").find((l) => l.includes("fixture-needs-tcpdump")) ?? "";
+  assertStringIncludes(row(plain.stdout), "skipped");
+  assertStringIncludes(plain.stdout, "1 skipped (1 × ");
+  const required = await run("--require", "tcpdump");
+  assertEquals(required.code, 1, required.stdout);
+  assertStringIncludes(row(required.stdout), "failed");
+  assertStringIncludes(row(required.stdout), "tcpdump");
+});
+
 Deno.test("kit.ts reports every broken fixture as failed and exits 1", async () => {
   const r = await kit(
     "--cases",
