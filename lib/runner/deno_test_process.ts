@@ -131,7 +131,7 @@ export async function runDenoTest(request: TestRequest): Promise<TestProcess> {
     stdout: "piped",
     stderr: "piped",
     // A process group of its own, ended whole (process_group.ts).
-    detached: true,
+    detached: Deno.build.os !== "windows",
   }).spawn();
   const guard = GroupGuard.start(child.pid);
   let timedOut = false;
