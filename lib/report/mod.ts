@@ -21,3 +21,4 @@ export * from "./markdown.ts";
 export * from "./junit.ts";
 export * from "./console.ts";
 export * from "./compare.ts";
+export * from "./skips.ts";
