@@ -50,6 +50,8 @@ export interface SutCall {
   errno?: string;
   /** poll's revents, e.g. `POLLERR|POLLHUP`. */
   revents?: string;
+  /** The call was on the listening socket (a poll for accept). */
+  onListener?: boolean;
 }
 
 /** A call of the peer on the captured connection (its effect is injected). */
@@ -264,6 +266,9 @@ export function rolesOf(
         ret: call.ret,
         ...(call.errno ? { errno: call.errno } : {}),
         ...(revents ? { revents } : {}),
+        ...(listenFd !== undefined && fd === listenFd
+          ? { onListener: true }
+          : {}),
       });
     };
     if (name === "listen") {

@@ -254,3 +254,31 @@ Deno.test("scriptsForResult() turns tcp-info into a TCP_INFO state check", async
     "write(4, ..., 3) = 3",
   ]);
 });
+
+Deno.test("scriptsForResult() puts a poll() after the data it found readable, however late connect() returned", async () => {
+  // A run where the clocks alone (connect() took 0.9 ms) would put the
+  // server's poll() 90 µs before the client's data arrived.
+  const [g] = scriptsForResult(
+    await recorded("tcp-close-with-unread-data-sends-rst.poll-near-data"),
+    KIT,
+  ).map(ok);
+  assertInOrder(g.script, [
+    "< P. 1:6(5) ack 1 win 257",
+    "poll([{fd=4, events=POLLIN, revents=POLLIN}], 1, 1000) = 1",
+    "close(4) = 0",
+  ]);
+});
+
+Deno.test("scriptsForResult() puts a lone pure ACK before the write() it would have ridden on", async () => {
+  // A run where the server's ACK of the FIN left alone, close to its write().
+  const [g] = scriptsForResult(
+    await recorded("tcp-half-close-peer-still-receives.ack-near-write"),
+    KIT,
+  ).map(ok);
+  assertInOrder(g.script, [
+    "< F. 1:1(0) ack 1 win 257",
+    "> . 1:1(0) ack 2",
+    "write(4, ..., 5) = 5",
+    "> P. 1:6(5) ack 2",
+  ]);
+});

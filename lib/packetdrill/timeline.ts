@@ -104,9 +104,17 @@ export function alignment(
     if (c.errno === "ECONNRESET" || c.errno === "ECONNREFUSED") {
       observed(first(peer, "R"), c.t1);
     }
-    if (c.name === "poll" && c.revents) {
+    if (c.name === "poll" && c.revents && !c.onListener) {
       if (/POLLERR/.test(c.revents)) observed(first(peer, "R"), c.t1);
-      else if (/POLLRDHUP/.test(c.revents)) observed(first(peer, "F"), c.t1);
+      else if (/POLLRDHUP|POLLHUP/.test(c.revents)) {
+        observed(first(peer, "F"), c.t1);
+      } else if (/POLLIN/.test(c.revents)) {
+        // Readable: the first data or FIN of the peer was in.
+        observed(
+          from(peer).find((s) => s.len > 0 || s.flags.includes("F")),
+          c.t1,
+        );
+      }
     }
     if (!closed && closesSending(c)) {
       closed = true;
