@@ -110,25 +110,28 @@ export function netnsUnavailable(): Promise<string | undefined> {
 async function check(): Promise<string | undefined> {
   const { os } = currentPlatform();
   if (os !== "linux") return `network namespaces are Linux only; this is ${os}`;
-  for (
-    const [program, args, what] of [
-      [
-        NETNS_PREFIX[0],
-        [...NETNS_PREFIX.slice(1), "ip", "link", "set", "lo", "up"],
-        "a network namespace (needs root; apt-get install -y util-linux iproute2)",
-      ],
-      [
-        NETNS_PREFIX[0],
-        [...NETNS_PREFIX.slice(1), "nft", "list", "ruleset"],
-        "nftables in a namespace (apt-get install -y nftables)",
-      ],
-      ["nsenter", ["--version"], "nsenter (util-linux)"],
-    ] as const
-  ) {
-    const r = await run(program, [...args]);
-    if (r.code !== 0) return `cannot make ${what}: ${r.output}`;
-  }
-  return undefined;
+  const checks = [
+    [
+      NETNS_PREFIX[0],
+      [...NETNS_PREFIX.slice(1), "ip", "link", "set", "lo", "up"],
+      "a network namespace (needs root; apt-get install -y util-linux iproute2)",
+    ],
+    [
+      NETNS_PREFIX[0],
+      [...NETNS_PREFIX.slice(1), "nft", "list", "ruleset"],
+      "nftables in a namespace (apt-get install -y nftables)",
+    ],
+    ["nsenter", ["--version"], "nsenter (util-linux)"],
+  ] as const;
+  // All at once: each is a process start, and the first failure in this
+  // order is the reason given.
+  const results = await Promise.all(
+    checks.map(([program, args]) => run(program, [...args])),
+  );
+  const failed = results.findIndex((r) => r.code !== 0);
+  return failed < 0
+    ? undefined
+    : `cannot make ${checks[failed][2]}: ${results[failed].output}`;
 }
 
 /**
