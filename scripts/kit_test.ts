@@ -77,10 +77,12 @@ Deno.test("kit.ts --help lists every flag and exits 0", async () => {
       "--markdown",
       "--junit",
       "--cases",
+      "--evidence",
     ]
   ) {
     assertStringIncludes(r.stdout, flag);
   }
+  assertStringIncludes(r.stdout, "130 interrupted");
 });
 
 Deno.test("kit.ts --list shows ids, layers and summaries without running anything", async () => {
