@@ -282,3 +282,17 @@ Deno.test("scriptsForResult() puts a lone pure ACK before the write() it would h
     "> P. 1:6(5) ack 2",
   ]);
 });
+
+Deno.test("scriptsForResult() puts close() before its RST, the listener's earlier close() notwithstanding", async () => {
+  // A run where the listener's close() (which sends nothing once the
+  // connection is accepted) was taken for the RST's cause.
+  const [g] = scriptsForResult(
+    await recorded("tcp-close-with-unread-data-sends-rst.close-near-rst"),
+    KIT,
+  ).map(ok);
+  assertInOrder(g.script, [
+    "close(3) = 0",
+    "close(4) = 0",
+    "> R. 1:1(0) ack 6",
+  ]);
+});

@@ -90,6 +90,7 @@ export function alignment(
   let written = 0;
   let read = 0;
   let closed = false;
+  let accepted = false;
   for (const c of roles.calls) {
     if (c.name === "accept") observed(handshakeAck, c.t1);
     if ((c.name === "write" || c.name === "send") && c.ret > 0) {
@@ -116,7 +117,10 @@ export function alignment(
         );
       }
     }
-    if (!closed && closesSending(c)) {
+    if (c.name === "accept") accepted = true;
+    // Closing the listener ends this connection only while it waits in the
+    // backlog; once accepted, the accepted socket's close() does.
+    if (!closed && closesSending(c) && !(c.onListener && accepted)) {
       closed = true;
       caused(first(sut, "F") ?? first(sut, "R"), c.t0);
     }
