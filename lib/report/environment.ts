@@ -255,18 +255,57 @@ function filePath(url: URL): string {
     : path;
 }
 
-async function readKitSource(): Promise<KitSource | null> {
-  const git = new URL("../../.git/", import.meta.url);
-  const read = (rel: string) => probe("cat", [filePath(new URL(rel, git))]);
-  const head = await read("HEAD");
-  if (head === undefined) return null;
+/** Reads a file's text, or `undefined` when it cannot. */
+export type FileReader = (url: URL) => Promise<string | undefined>;
+
+/**
+ * The kit's revision from the checkout at `root`: `.git` may be a folder,
+ * or a file pointing at one (`gitdir: ...`, a worktree or submodule, whose
+ * refs and config live in its `commondir`). `null` when `root` is no
+ * checkout.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { readKitSource } from "./environment.ts";
+ * const sha = "c".repeat(40);
+ * const files: Record<string, string> = {
+ *   "/src/kit/.git": "gitdir: /src/main/.git/worktrees/kit\n",
+ *   "/src/main/.git/worktrees/kit/HEAD": "ref: refs/heads/fix\n",
+ *   "/src/main/.git/worktrees/kit/commondir": "../..\n",
+ *   "/src/main/.git/refs/heads/fix": `${sha}\n`,
+ * };
+ * const source = await readKitSource(new URL("file:///src/kit/"), (u) => Promise.resolve(files[u.pathname]));
+ * assertEquals(source, { commit: sha, branch: "fix" });
+ * ```
+ */
+export async function readKitSource(
+  root: URL,
+  read: FileReader,
+): Promise<KitSource | null> {
+  let git = new URL(".git/", root);
+  let head = await read(new URL("HEAD", git));
+  let common = git;
+  if (head === undefined) {
+    const pointer = /^gitdir: (.+)$/m.exec(
+      (await read(new URL(".git", root))) ?? "",
+    )?.[1].trim();
+    if (!pointer) return null;
+    git = new URL(pointer.endsWith("/") ? pointer : `${pointer}/`, root);
+    head = await read(new URL("HEAD", git));
+    if (head === undefined) return null;
+    const commondir = (await read(new URL("commondir", git)))?.trim();
+    common = commondir
+      ? new URL(commondir.endsWith("/") ? commondir : `${commondir}/`, git)
+      : git;
+  }
   const ref = /^ref: (\S+)$/.exec(head.trim())?.[1];
   const [loose, packed, config] = await Promise.all([
     ref && /^refs\/[\w./-]+$/.test(ref) && !ref.includes("..")
-      ? read(ref)
+      ? read(new URL(ref, common))
       : undefined,
-    read("packed-refs"),
-    read("config"),
+    read(new URL("packed-refs", common)),
+    read(new URL("config", common)),
   ]);
   return kitSourceFrom(
     head,
@@ -327,7 +366,10 @@ export async function probeEnvironment(): Promise<Environment> {
       p.os === "linux" || p.os === "freebsd"
         ? probe("cat", ["/etc/os-release"])
         : undefined,
-      readKitSource(),
+      readKitSource(
+        new URL("../../", import.meta.url),
+        (url) => probe("cat", [filePath(url)]),
+      ),
       readCommandLine(),
     ]);
   return {
