@@ -59,6 +59,26 @@ await nodeCase({
       );
     }
 
+    // Our end() first, then the peer's FIN: a write in the 'end' handler
+    // meets writeAfterFIN (test-net-write-after-end-nt.js).
+    {
+      const { server, local } = await node.listen("127.0.0.1");
+      const client = await peer.connect(local);
+      const ours = await node.accept(server);
+      await node.closeServer(server);
+      await node.call("end", ours);
+      const finished = await node.wait(ours, "finish");
+      await node.react(ours, "end", "write", "hello");
+      const mark = lastSeq(finished.log);
+      await peer.expectOk(`close ${client.fd}`);
+      const closed = await node.wait(ours, "close");
+      n.checkEvents("ended: events from the peer's FIN on", closed, mark);
+      n.check(
+        "ended: write() callback in 'end'",
+        describeWriteCallbacks(closed.log, mark),
+      );
+    }
+
     // allowHalfOpen: the socket stays writable after the peer's FIN.
     {
       const { server, local } = await node.listen("127.0.0.1", {

@@ -77,6 +77,16 @@ export const nodeLinux: Record<string, StepTable> = {
       expect: 'EPIPE "This socket has been ended by the other party"',
       source: N.writeAfterFin,
     },
+    "ended: events from the peer's FIN on": {
+      expect:
+        "end, react returned false, write-cb EPIPE, error EPIPE, close(hadError)",
+      source:
+        `${N.writeAfterFin}; the callback is queued (nextTick) before destroy(er) queues 'error' and 'close'`,
+    },
+    "ended: write() callback in 'end'": {
+      expect: 'EPIPE "This socket has been ended by the other party"',
+      source: N.writeAfterFin,
+    },
     "halfOpen: server events after peer close()": {
       expect: "end",
       source: N.halfOpenKeepsWritable,

@@ -98,7 +98,8 @@ function attempt(fn) {
 }
 
 function same(entry, value) {
-  return value === entry.socket ? "socket" : typeof value;
+  if (value === entry.socket) return "socket";
+  return value === null || typeof value !== "object" ? value : typeof value;
 }
 
 function waitFor(entry, predicate, timeoutMs) {
