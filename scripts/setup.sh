@@ -6,6 +6,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# --matrix: also what `deno task matrix` needs (QEMU is big, so only when
+# asked; the matrix itself says what is missing).
+matrix=0
+for arg in "$@"; do
+  case $arg in
+    --matrix) matrix=1 ;;
+    *) echo "setup: unknown option $arg (the only one is --matrix)" >&2; exit 2 ;;
+  esac
+done
+
 missing=()
 command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
@@ -18,6 +28,16 @@ command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 # diagrams (about 25 packages and 30 s without recommends).
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ "$matrix" = 1 ]; then
+  command -v qemu-system-x86_64 >/dev/null 2>&1 || missing+=(qemu-system-x86)
+  dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || missing+=(busybox-static)
+  command -v modinfo >/dev/null 2>&1 || [ -x /usr/sbin/modinfo ] || [ -x /sbin/modinfo ] || missing+=(kmod)
+  command -v cpio >/dev/null 2>&1 || missing+=(cpio)
+  command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
+  command -v zstd >/dev/null 2>&1 || missing+=(zstd)
+  command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+  [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || missing+=(debian-archive-keyring)
+fi
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${missing[*]} with apt-get" >&2
