@@ -86,10 +86,11 @@ export function parseLockHolder(text: string): LockHolder | undefined {
  * ```ts
  * import { assertEquals } from "@std/assert";
  * import { withLock } from "./lock_file.ts";
- * const path = `${await Deno.makeTempDir()}/example.lock`;
- * const value = await withLock(path, { waitMs: 1000, what: "an example" }, () => Promise.resolve(7));
+ * await Deno.mkdir("/tmp/closewait-selftest", { recursive: true });
+ * const dir = await Deno.makeTempDir({ dir: "/tmp/closewait-selftest" });
+ * const value = await withLock(`${dir}/example.lock`, { waitMs: 1000, what: "an example" }, () => Promise.resolve(7));
  * assertEquals(value, 7);
- * await Deno.remove(path.replace(/\/example\.lock$/, ""), { recursive: true });
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function withLock<T>(
