@@ -13,7 +13,8 @@
 # never written): packetdrill asserts that getsockopt(TCP_INFO) returns its
 # whole struct _tcp_info (280 bytes), which kernels before 6.18 do not
 # (232 bytes on 6.1, 248 on 6.12); its buffer is zero-filled, so a shorter
-# answer is safe to read and the check is relaxed to "some bytes".
+# answer is safe to read and the check is relaxed to "some bytes". The IPv6
+# tun address is added with nodad (see below).
 # Needs bison, flex, gcc and make; as root with apt-get they are installed
 # when missing.
 set -euo pipefail
@@ -25,7 +26,7 @@ for arg in "$@"; do
   case "$arg" in
   --force) force=1 ;;
   -h | --help)
-    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   -*)
@@ -97,6 +98,16 @@ if ! grep -qF "$check" "$src/code.c"; then
 fi
 sed -i "0,/assert(len >= sizeof(struct _tcp_info));/s//assert(len > 0); \/* closewait: kernels before 6.18 return fewer bytes *\//" "$src/code.c"
 grep -qF 'closewait: kernels before 6.18' "$src/code.c"
+
+# IPv6: add the tun address with nodad. Without it the address is tentative
+# until the kernel's address work runs (asynchronously, even with DAD off);
+# on a loaded machine a script's bind() can come first and fail
+# EADDRNOTAVAIL (seen here about once in 200 IPv6 runs).
+sed -i '/^static void net_add_ipv6_address/,/verbose_system/ s|dev %s > /dev/null 2>&1"|dev %s nodad > /dev/null 2>\&1"|' "$src/net_utils.c"
+if ! grep -q 'dev %s nodad > /dev/null' "$src/net_utils.c"; then
+  echo "build_packetdrill: the IPv6 address command is not in net_utils.c any more; update this script" >&2
+  exit 1
+fi
 
 log="$dest/build.log"
 if ! (cd "$src" && ./configure && make -j"$(nproc 2>/dev/null || echo 2)") >"$log" 2>&1; then

@@ -66,11 +66,6 @@ done
 [ -n "$pd" ] || { echo "${MARK} packetdrill not found" >&2; exit ${NOT_FOUND}; }
 echo "${MARK} using $pd" >&2
 ip link set lo up 2>/dev/null || true
-# No duplicate address detection in this namespace: packetdrill's tun
-# address would be tentative for a moment, and bind() fail EADDRNOTAVAIL.
-for f in /proc/sys/net/ipv6/conf/all/accept_dad /proc/sys/net/ipv6/conf/default/accept_dad; do
-  [ -w "$f" ] && echo 0 >"$f"
-done 2>/dev/null
 d="$(mktemp -d)" || exit 126
 trap 'rm -rf "$d"' EXIT
 cat >"$d/$name"
