@@ -36,6 +36,7 @@ import {
   moduleState,
   OPTIONAL_MODULES,
   SHARE_MODULES,
+  type ShareFs,
 } from "./initramfs.ts";
 import { execOk, MatrixError } from "./process.ts";
 import { extractVmlinux } from "./vmlinux.ts";
@@ -212,12 +213,13 @@ async function prepareFromPackages(
   t = performance.now();
 
   const index = await indexModules(k.modules);
-  const fs = chooseShareFs(index);
-  if (!fs) {
+  const chosen = chooseShareFs(index);
+  if (!chosen) {
     throw new MatrixError(
       `${k.release} has neither 9p nor virtiofs: a guest could not reach the host`,
     );
   }
+  const fs: ShareFs = chosen;
   const optional = OPTIONAL_MODULES.filter((m) =>
     moduleState(index, m) === "file"
   );
@@ -252,45 +254,60 @@ async function prepareFromPackages(
   const tmp = `${kdir}.tmp-${Deno.pid}`;
   await Deno.remove(tmp, { recursive: true }).catch(() => {});
   await Deno.mkdir(tmp, { recursive: true });
-  const { vmlinux, compression } = await extractVmlinux(
-    await Deno.readFile(k.image),
-    signal,
-  );
-  await Deno.writeFile(join(tmp, "vmlinux"), vmlinux);
-  const initrdBytes = await buildInitramfs(
-    initramfsEntries({ fs, modules: load, busybox: BUSYBOX, moduleDir: mods }),
-    join(work, "stage"),
-    join(tmp, "initrd.cpio"),
-  );
-  const info: KernelInfo = {
-    release: k.release,
-    request: label,
-    packages: packages.map((p) => ({
-      name: p.name,
-      version: p.version,
-      size: p.size,
-    })),
-    fs,
-    modules: load,
-    missingModules: missing,
-    compression,
-    bytes: { vmlinux: vmlinux.length, initrd: initrdBytes },
-    prepared: new Date().toISOString(),
-  };
-  await Deno.writeTextFile(
-    join(tmp, "kernel.json"),
-    JSON.stringify(info, null, 2) + "\n",
-  );
-  await Deno.remove(kdir, { recursive: true }).catch(() => {});
-  await Deno.rename(tmp, kdir);
-  log(
-    `${label}: ${k.release}: vmlinux ${
-      formatBytes(vmlinux.length)
-    } (${compression} payload), initramfs ${formatBytes(initrdBytes)} (${fs}; ${
-      load.join(", ") || "no modules"
-    }) (${seconds(t)})`,
-  );
-  return { dir: kdir, info };
+  try {
+    return await keep(tmp, kdir);
+  } catch (e) {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    throw e;
+  }
+
+  // Writes what boots into tmp, then puts it in place of kdir.
+  async function keep(tmp: string, kdir: string): Promise<CachedKernel> {
+    const { vmlinux, compression } = await extractVmlinux(
+      await Deno.readFile(k.image),
+      signal,
+    );
+    await Deno.writeFile(join(tmp, "vmlinux"), vmlinux);
+    const initrdBytes = await buildInitramfs(
+      initramfsEntries({
+        fs,
+        modules: load,
+        busybox: BUSYBOX,
+        moduleDir: mods,
+      }),
+      join(work, "stage"),
+      join(tmp, "initrd.cpio"),
+    );
+    const info: KernelInfo = {
+      release: k.release,
+      request: label,
+      packages: packages.map((p) => ({
+        name: p.name,
+        version: p.version,
+        size: p.size,
+      })),
+      fs,
+      modules: load,
+      missingModules: missing,
+      compression,
+      bytes: { vmlinux: vmlinux.length, initrd: initrdBytes },
+      prepared: new Date().toISOString(),
+    };
+    await Deno.writeTextFile(
+      join(tmp, "kernel.json"),
+      JSON.stringify(info, null, 2) + "\n",
+    );
+    await Deno.remove(kdir, { recursive: true }).catch(() => {});
+    await Deno.rename(tmp, kdir);
+    log(
+      `${label}: ${k.release}: vmlinux ${
+        formatBytes(vmlinux.length)
+      } (${compression} payload), initramfs ${
+        formatBytes(initrdBytes)
+      } (${fs}; ${load.join(", ") || "no modules"}) (${seconds(t)})`,
+    );
+    return { dir: kdir, info };
+  }
 }
 
 /**
@@ -320,6 +337,13 @@ export async function fetchKernels(
   }));
   log(`apt: package lists of ${suites.join(", ")} (${seconds(t)})`);
 
+  // The cache's lock is ours: work and half-written kernel folders left by
+  // a fetch that was killed go first.
+  for await (const e of Deno.readDir(dir)) {
+    if (/^\.work-|\.tmp-\d+$/.test(e.name)) {
+      await Deno.remove(join(dir, e.name), { recursive: true });
+    }
+  }
   const existing = await listKernels(dir);
   const outcomes = await mapLimited(opts.requests, opts.jobs, async (r, i) => {
     const label = requestLabel(r);
