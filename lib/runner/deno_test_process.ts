@@ -14,6 +14,7 @@ import {
 } from "./test_output.ts";
 import { TIMED_OUT, within } from "../deadline/within.ts";
 import { GroupGuard } from "./process_group.ts";
+import { canRunTogether, StartedTest, writeEntry } from "./together.ts";
 
 /** What to run. */
 export interface TestRequest {
@@ -31,6 +32,12 @@ export interface TestRequest {
   signal?: AbortSignal;
   /** More environment for the process (`CLOSEWAIT_REQUIRE`, a run id). */
   env?: Record<string, string>;
+  /**
+   * Run the files as one test module (together.ts): the library loads once
+   * and requirements are probed once. Ignored for a single file or a
+   * directory.
+   */
+  together?: boolean;
 }
 
 /** How a `deno test` process went. */
@@ -45,6 +52,8 @@ export interface TestProcess {
   timedOut: boolean;
   /** Its stderr (the last 256 KiB). */
   stderr: string;
+  /** The test that had started without a verdict when its output ended. */
+  startedTest?: string;
 }
 
 /** Runs one request; injectable so the kit's logic can be tested alone. */
@@ -116,8 +125,12 @@ async function readTail(
  */
 export async function runDenoTest(request: TestRequest): Promise<TestProcess> {
   const parser = new TestOutputParser();
+  const started = new StartedTest();
+  const paths = request.together && canRunTogether(request.paths)
+    ? [await writeEntry(request.paths)]
+    : request.paths;
   const child = new Deno.Command(Deno.execPath(), {
-    args: testArgs(request),
+    args: testArgs({ ...request, paths }),
     env: {
       NO_COLOR: "1",
       // No update check: a run touches nothing but loopback.
@@ -156,6 +169,7 @@ export async function runDenoTest(request: TestRequest): Promise<TestProcess> {
   request.signal?.addEventListener("abort", stop);
   const abandon = new AbortController();
   const stdout = readLines(child.stdout, abandon.signal, (line) => {
+    started.line(line);
     const event = parser.line(line);
     if (event) request.onEvent?.(event);
   });
@@ -186,5 +200,6 @@ export async function runDenoTest(request: TestRequest): Promise<TestProcess> {
     signal: status.signal,
     timedOut,
     stderr: stderrText,
+    ...(started.name !== undefined ? { startedTest: started.name } : {}),
   };
 }

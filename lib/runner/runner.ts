@@ -27,6 +27,7 @@ import { caseFromResult, type ReportCase } from "../report/report.ts";
 import type { CaseResult } from "../case/result.ts";
 import type { Requirement } from "../case/requirements.ts";
 import { processErrorLine, type TestEvent } from "./test_output.ts";
+import { canRunTogether, layerWeight, splitGroups } from "./together.ts";
 
 /** A case at one layer, as the catalog found it. */
 export interface CatalogEntry {
@@ -333,6 +334,11 @@ export interface Progress {
  * Aborting `signal` (Ctrl-C) stops the test process and starts no other;
  * the rows are then those of the cases that finished.
  *
+ * The files run first as one test module per group (together.ts), up to
+ * `jobs` processes at once (one per core by default), so the library loads
+ * and requirements are probed once per process; a file that keeps the
+ * others from running then runs in an isolate of its own.
+ *
  * @example
  * ```ts ignore
  * import { runSelection } from "./runner.ts";
@@ -345,6 +351,7 @@ export async function runSelection(
   run: TestRunner,
   onProgress?: (p: Progress) => void,
   signal?: AbortSignal,
+  jobs: number = navigator.hardwareConcurrency || 1,
 ): Promise<ReportCase[]> {
   const byName = new Map(selection.entries.map((e) => [testName(e), e]));
   const evidence = new Map<string, Evidence>();
@@ -358,12 +365,16 @@ export async function runSelection(
     let name: string | undefined;
     let status: string | undefined;
     if (event.kind === "file") {
+      // Files run together show as one entry module: name the case files.
+      if (!files.has(event.file)) return;
       progress.file = event.file;
       onProgress?.({ ...progress });
       return;
     }
     if (event.kind === "verdict") {
       name = event.name;
+      const file = byName.get(name)?.file;
+      if (file !== undefined && file !== progress.file) progress.file = file;
       status = event.verdict === "FAILED" ? "failed" : event.verdict;
     } else if (event.kind === "record") {
       name = testName(event.record);
@@ -379,7 +390,7 @@ export async function runSelection(
     onProgress?.({ ...progress });
   };
 
-  const merge = (p: TestProcess) => {
+  const merge = (p: TestProcess, together: boolean) => {
     for (const record of p.output.records) {
       const name = testName(record);
       if (!byName.has(name)) continue;
@@ -397,6 +408,9 @@ export async function runSelection(
         extra.set(name, { verdict: v.verdict, error });
       }
     }
+    // Run together, an error outside any test names the entry module, not
+    // its file: the files it kept from a verdict run again one by one.
+    if (together) return;
     for (const [file, text] of p.output.uncaught) uncaught.set(file, text);
   };
 
@@ -409,16 +423,73 @@ export async function runSelection(
     ...new Set(entries.map((e) => e.file)),
   ];
 
+  const files = new Set(selection.entries.map((e) => e.file));
+  const weights = new Map<string, number>();
+  for (const e of selection.entries) {
+    weights.set(e.file, (weights.get(e.file) ?? 0) + layerWeight(e.layer));
+  }
+  const weightOf = (file: string) => weights.get(file) ?? 1;
   let pending = filesOf(selection.entries);
   let oneByOne = false;
-  // Each round completes or blames a file, or switches to one file per
-  // process (where every round does): this ends within files + 1 rounds.
-  const rounds = 2 * pending.length + 2;
+  // First the files run as one module (together.ts), for as long as each
+  // such round ends cleanly or blames the file of the case it died in.
+  let together = canRunTogether(pending);
+  // Each round completes or blames a file, or leaves running together, or
+  // switches to one file per process (where every round does): this ends
+  // within 2 × files + 2 rounds.
+  const rounds = 3 * pending.length + 3;
   for (
     let round = 0;
     pending.length > 0 && round < rounds && !signal?.aborted;
     round++
   ) {
+    if (together) {
+      // One process per group (up to `jobs` at once). A crash or hang
+      // inside a case: its file takes the blame, the rest run together
+      // again. Anything else (a load or type error, an error outside any
+      // test): the files left run one isolate each, in the rounds below.
+      const groups = splitGroups(pending, weightOf, jobs);
+      const runs = await Promise.all(groups.map(async (group) => {
+        const names = group.flatMap(missing).map(testName);
+        const timeoutMs = RUN_BASE_MS + RUN_PER_CASE_MS * names.length;
+        const p = await run({
+          paths: group,
+          filter: selection.narrowed || round > 0
+            ? exactFilter(names)
+            : undefined,
+          timeoutMs,
+          onEvent,
+          signal,
+          together,
+        });
+        return { group, p, timeoutMs };
+      }));
+      for (const { group, p, timeoutMs } of runs) {
+        merge(p, canRunTogether(group));
+        const stoppedShort = p.timedOut || !p.output.finished;
+        const left = group.filter((f) => missing(f).length > 0);
+        const running = p.startedTest !== undefined
+          ? byName.get(p.startedTest)?.file
+          : undefined;
+        if (stoppedShort && running !== undefined && left.includes(running)) {
+          const why = processErrorLine(p.stderr, ROOT);
+          blame.set(
+            running,
+            `the test process ${ending(p, timeoutMs)} while running ${running}${
+              why ? `: ${why}` : ""
+            }`,
+          );
+        } else if (left.length > 0) {
+          together = false;
+          // Stopped before any test (a type error): as the classic
+          // process would, so straight to one file per process.
+          if (stoppedShort && p.output.verdicts.size === 0) oneByOne = true;
+        }
+      }
+      pending = filesOf(selection.entries).filter((f) => missing(f).length > 0);
+      together &&= canRunTogether(pending);
+      continue;
+    }
     const batch = oneByOne ? [pending[0]] : pending;
     const names = batch.flatMap(missing).map(testName);
     const timeoutMs = RUN_BASE_MS + RUN_PER_CASE_MS * names.length;
@@ -429,7 +500,7 @@ export async function runSelection(
       onEvent,
       signal,
     });
-    merge(p);
+    merge(p, false);
     const stoppedShort = p.timedOut || !p.output.finished;
     const left = batch.filter((f) => missing(f).length > 0);
     if (stoppedShort && left.length > 0) {

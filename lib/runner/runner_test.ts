@@ -10,6 +10,7 @@ import {
   select,
 } from "./runner.ts";
 import { parseTestOutput } from "./test_output.ts";
+import { StartedTest } from "./together.ts";
 
 const platform = {
   os: "linux",
@@ -20,7 +21,10 @@ const platform = {
 };
 
 function proc(stdout: string, extra: Partial<TestProcess> = {}): TestProcess {
+  const started = new StartedTest();
+  for (const line of stdout.split("\n")) started.line(line);
   return {
+    ...(started.name !== undefined ? { startedTest: started.name } : {}),
     output: parseTestOutput(stdout),
     code: 0,
     signal: null,
@@ -155,7 +159,13 @@ Deno.test("runSelection() reconciles records with deno test verdicts", async () 
       { code: 1 },
     )
   );
-  const rows = await runSelection({ ...catalog, narrowed: false }, f.run);
+  const rows = await runSelection(
+    { ...catalog, narrowed: false },
+    f.run,
+    undefined,
+    undefined,
+    1,
+  );
   assertEquals(rows.map((r) => `${r.id} ${r.status}`), [
     "a failed",
     "b failed",
@@ -188,7 +198,13 @@ Deno.test("runSelection() blames the file a dying process was running and reruns
         done,
     );
   });
-  const rows = await runSelection({ ...catalog, narrowed: false }, f.run);
+  const rows = await runSelection(
+    { ...catalog, narrowed: false },
+    f.run,
+    undefined,
+    undefined,
+    1,
+  );
   assertEquals(rows.map((r) => `${r.id} ${r.status}`), [
     "a passed",
     "b failed",
@@ -217,7 +233,13 @@ Deno.test("runSelection() judges each file alone when a type error stops everyth
       fileRun(r.paths[0], [[`${id} [deno]`, "ok", record(id, "deno")]]) + done,
     );
   });
-  const rows = await runSelection({ ...catalog, narrowed: false }, f.run);
+  const rows = await runSelection(
+    { ...catalog, narrowed: false },
+    f.run,
+    undefined,
+    undefined,
+    1,
+  );
   assertEquals(rows.map((r) => `${r.id} ${r.status}`), [
     "a passed",
     "b failed",
@@ -295,4 +317,97 @@ Deno.test("select() with runtimes keeps other layers and only the named runtimes
   ]);
   assertEquals(picked?.entries.map((e) => e.layer), ["syscall", "node@bun"]);
   assertEquals(picked?.narrowed, true);
+});
+
+Deno.test("runSelection() runs the files together, one process per job, and blames a crash on its case's file", async () => {
+  const entries = ["a", "b", "c", "d"].map((id) => ({
+    id,
+    layer: "deno" as const,
+    summary: `${id} story`,
+    needs: [],
+    file: `cases/${id}_test.ts`,
+  }));
+  const f = fake((r) => {
+    const ids = r.paths.map((p) =>
+      p.slice("cases/".length, -"_test.ts".length)
+    );
+    if (r.together && ids.includes("b")) {
+      // The entry module's output: b's test started, then SIGKILL.
+      return proc(
+        "running 2 tests from ./reports/.kit/run-1_test.ts\nb [deno] ...",
+        { code: null, signal: "SIGKILL" },
+      );
+    }
+    return proc(
+      fileRun(
+        r.together ? "reports/.kit/run-2_test.ts" : r.paths[0],
+        ids.map((id) => [`${id} [deno]`, "ok", record(id, "deno")]),
+      ) + done,
+    );
+  });
+  const rows = await runSelection(
+    { entries, problems: [], narrowed: false },
+    f.run,
+    undefined,
+    undefined,
+    2,
+  );
+  assertEquals(rows.map((r) => `${r.id} ${r.status}`), [
+    "a passed",
+    "b failed",
+    "c passed",
+    "d passed",
+  ]);
+  assertEquals(
+    rows[1].reason,
+    "the test process was killed by SIGKILL while running cases/b_test.ts",
+  );
+  // Two groups at once, then what b's crash stopped (d, in b's group).
+  assertEquals(f.requests.map((r) => [r.together ?? false, r.paths]), [
+    [true, ["cases/a_test.ts", "cases/c_test.ts"]],
+    [true, ["cases/b_test.ts", "cases/d_test.ts"]],
+    [false, ["cases/d_test.ts"]],
+  ]);
+  assertEquals(f.requests[2].filter, "/^(?:d \\[deno\\])$/");
+});
+
+Deno.test("runSelection() runs each file in an isolate of its own when a together run fails outside any test", async () => {
+  const f = fake((r) => {
+    if (r.together) {
+      return proc(
+        "Uncaught error from ./reports/.kit/run-1_test.ts FAILED\n\n ERRORS \n\n" +
+          "./reports/.kit/run-1_test.ts (uncaught error)\nerror: boom at load\n\n" +
+          " FAILURES \n\nFAILED | 0 passed | 1 failed (1ms)\n",
+        { code: 1 },
+      );
+    }
+    return proc(
+      fileRun("cases/a_test.ts", [["a [deno]", "ok", record("a", "deno")]]) +
+        "\nUncaught error from ./cases/b_test.ts FAILED\n" +
+        fileRun("cases/c_test.ts", [["c [deno]", "ok", record("c", "deno")]]) +
+        "\n\n ERRORS \n\n./cases/b_test.ts (uncaught error)\nerror: boom at load\n\n" +
+        " FAILURES \n\nFAILED | 2 passed | 1 failed (1ms)\n",
+      { code: 1 },
+    );
+  });
+  const rows = await runSelection(
+    { ...catalog, narrowed: false },
+    f.run,
+    undefined,
+    undefined,
+    1,
+  );
+  assertEquals(rows.map((r) => `${r.id} ${r.status}`), [
+    "a passed",
+    "b failed",
+    "c passed",
+  ]);
+  assertEquals(
+    rows[1].reason,
+    "cases/b_test.ts failed outside any test: boom at load",
+  );
+  assertEquals(f.requests.map((r) => [r.together ?? false, r.paths.length]), [
+    [true, 3],
+    [false, 3],
+  ]);
 });
