@@ -331,9 +331,14 @@ export class PrivateApt {
     );
   }
 
-  /** Removes the package lists (tens of MB; fetched again next time). */
+  /**
+   * Removes the package lists and apt's binary caches (over 100 MB for
+   * bookworm and sid; fetched again by the next fetch).
+   */
   async dropLists(): Promise<void> {
-    await Deno.remove(`${this.#root}/state/lists`, { recursive: true })
-      .catch(() => {});
+    for (const d of ["state/lists", "cache"]) {
+      await Deno.remove(`${this.#root}/${d}`, { recursive: true })
+        .catch(() => {});
+    }
   }
 }

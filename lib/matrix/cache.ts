@@ -2,8 +2,8 @@
  * The matrix's cache folder, `<user cache>/closewait/kernels/` (e.g.
  * `~/.cache/closewait/kernels`): one folder per prepared kernel holding
  * only what boots (`vmlinux`, `initrd.cpio`, `kernel.json`), the private
- * apt roots (`apt/`), the Deno cache the guests see (`deno/`) and the
- * folders of runs in progress (`runs/`). One matrix command at a time may
+ * apt roots (`apt/`, without their package lists once a fetch is done) and
+ * the folders of runs in progress (`runs/`). One matrix command at a time may
  * use it (a `flock` on `.lock`, dropped by the kernel if the holder dies).
  *
  * @module
