@@ -59,7 +59,10 @@ export async function startedByRun(
 
 /** What {@linkcode findLeftovers} found. */
 export interface Leftovers {
-  /** Helper and tcpdump processes still running with no deno above them. */
+  /**
+   * Helper and tcpdump processes still running with no deno above them;
+   * given a run id, only those of that run.
+   */
   processes: LeftoverProcess[];
   /**
    * Loopback connections that appeared during the run, are not TIME_WAIT,
