@@ -373,10 +373,19 @@ async function run(
             ),
         });
         const wallMs = performance.now() - t0;
+        const s = o.steps ?? {};
+        const split = s.start !== undefined && s.kit !== undefined &&
+            s.end !== undefined
+          ? `; guest: boot ${s.start.toFixed(1)} s, facts ${
+            (s.kit - s.start).toFixed(1)
+          } s, kit ${(s.end - s.kit).toFixed(1)} s`
+          : "";
         console.log(
           `${name}: ${o.status}${o.reason ? ` (${o.reason})` : ""}, kit exit ${
             o.rc ?? "-"
-          }${o.report ? `, ${summaryOf(o.report)}` : ""} (${seconds(wallMs)})`,
+          }${o.report ? `, ${summaryOf(o.report)}` : ""} (${
+            seconds(wallMs)
+          }${split})`,
         );
         return {
           name,

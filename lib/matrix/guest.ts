@@ -91,14 +91,19 @@ export function guestScript(c: GuestCommand): string {
       q(c.denoDir)
     } NO_COLOR=1 DENO_NO_UPDATE_CHECK=1 DENO_NO_PROMPT=1 LANG=C.UTF-8`,
     'mkdir -p "$HOME"',
+    // Guest uptime at each step, for the progress line and a slow guest.
+    "stamp() { echo \"$1 $(cut -d' ' -f1 /proc/uptime)\" >>/run/km-out/times; }",
+    "stamp start",
     `cd ${q(c.cwd)} || exit ${NO_CHECKOUT}`,
     `${
       q(c.deno)
     } run --allow-ffi --allow-sys=osRelease lib/matrix/facts.ts >/run/km-out/facts.json 2>/run/km-out/facts.err`,
+    "stamp kit",
     `${taskCommandLine(c.kitTask, c.deno)} --json ${GUEST_REPORT} ${
       c.kitArgs.map(q).join(" ")
     }`.trimEnd(),
     "rc=$?",
+    "stamp end",
     `cp ${GUEST_REPORT} /run/km-out/report.json 2>/dev/null`,
     "exit $rc",
     "",
@@ -153,6 +158,8 @@ export interface GuestOutcome {
   facts?: KernelFacts;
   /** Guest uptime (s) when the command started. */
   bootSeconds?: number;
+  /** Guest uptime (s) at each step of the command (start, kit, end). */
+  steps?: Record<string, number>;
   /** The last lines of the serial console. */
   consoleTail: string[];
   /** The last lines the command wrote on stderr. */
@@ -374,7 +381,14 @@ export async function runGuest(o: GuestOptions): Promise<GuestOutcome> {
   );
   const stderrTail = (await readText(join(o.outDir, "stderr")) ?? "")
     .split("\n").filter((l) => l.trim()).slice(-10);
-  const base = { consoleTail, stderrTail, bootSeconds, facts, rc };
+  const steps: Record<string, number> = {};
+  for (
+    const line of (await readText(join(o.outDir, "times")) ?? "").split("\n")
+  ) {
+    const [name, up] = line.trim().split(" ");
+    if (name && Number.isFinite(Number(up))) steps[name] = Number(up);
+  }
+  const base = { consoleTail, stderrTail, bootSeconds, facts, rc, steps };
   if (o.signal?.aborted) {
     return { ...base, status: "interrupted", reason: "interrupted" };
   }
