@@ -296,7 +296,18 @@ export function rolesOf(
       lines.push(`connect(${s}, ..., ...) = ${result(call)}`);
       push(lines, false, false, !nonblock);
       if (call.kind === "fail" && !(nonblock && call.errno === "EINPROGRESS")) {
-        fdMap.delete(call.ret); // the helper closed it; the script keeps it
+        // The helper closes a socket whose connect() failed, once it
+        // returned (which also lets packetdrill's blocking call finish
+        // before the script ends).
+        calls.push({
+          command: call.command,
+          t0: at.t1,
+          t1: at.t1,
+          waits: true,
+          lines: [`close(${s}) = 0`],
+          name: "close",
+          ret: 0,
+        });
       } else if (nonblock) fdMap.set(Number(fields(call.answer).fd), s);
       continue;
     }
