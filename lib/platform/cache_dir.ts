@@ -74,4 +74,3 @@ export function cacheDir(
     }), and allow reading it (--allow-env=${CACHE_DIR_VARIABLES.join(",")})`,
   );
 }
-
