@@ -33,3 +33,27 @@ Deno.test("renderBench() shows the three wall times and the ratio", () => {
   assertStringIncludes(text, "whole kit, warm (helper built)");
   assertStringIncludes(text, "25.0 x");
 });
+
+Deno.test("summarizeBench() says where the time goes and rates each layer run alone", () => {
+  const r = summarizeBench([80, 80], [800, 800], [900], [report], {
+    kitStartMs: [150],
+    loadTogetherMs: [300, 310],
+    loadPerFileMs: [1300],
+    files: 11,
+    jobs: 2,
+    layers: { syscall: [400], deno: [240] },
+  });
+  assertEquals(r.layers.map((l) => [l.layer, l.ratio]), [
+    ["syscall", 5],
+    ["deno", 3],
+  ]);
+  assertEquals(r.phases?.perFileOverheadMs, 100);
+  assertEquals(
+    r.phases?.casesSumMs,
+    Math.round(r.cases.reduce((t, c) => t + c.medianMs, 0)),
+  );
+  const text = renderBench(r);
+  assertStringIncludes(text, "where the warm kit's time goes");
+  assertStringIncludes(text, "100 ms more per file");
+  assertStringIncludes(text, "syscall layer alone, warm");
+});
