@@ -10,6 +10,7 @@
  */
 
 import { assert, assertEquals, assertRejects } from "@std/assert";
+import { fromFileUrl } from "@std/path";
 import { ensureHelper } from "./build.ts";
 import { Helper, HelperError, MAX_LINE_BYTES } from "./helper.ts";
 import { parseAnswer } from "./protocol.ts";
@@ -189,5 +190,35 @@ Deno.test({
     await h.expectOk(`setopt ${fd} nonblock 1`);
     assertEquals((await h.expectOk(`getopt ${fd} nonblock`)).fields.value, "1");
     await h.expectOk(`close ${fd}`);
+  },
+});
+
+Deno.test({
+  name: "the parser's fuzz target compiles warning-free (-DCLOSEWAIT_FUZZ)",
+  ...opts,
+  async fn() {
+    const harness = fromFileUrl(
+      new URL("./fuzz/parser_fuzz.c", import.meta.url),
+    );
+    const cc = Deno.env.get("CLOSEWAIT_CC") || "gcc";
+    const out = await new Deno.Command(cc, {
+      args: [
+        "-fsyntax-only",
+        "-std=c11",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-DCLOSEWAIT_FUZZ",
+        "-DCLOSEWAIT_FUZZ_STDIN",
+        harness,
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assertEquals(
+      out.code,
+      0,
+      new TextDecoder().decode(out.stderr).split("\n").slice(0, 5).join("\n"),
+    );
   },
 });

@@ -5,6 +5,7 @@
  * runs (no socket, no file, no signal), answers are counted instead of
  * printed. For every input, split into lines as the helper splits stdin,
  * the build aborts (a crash the fuzzer reports) if
+ *   - an answer is not one line starting with ok, fail or bad;
  *   - a line gets no answer, or a number of answers other than one per
  *     ';'-separated command or exactly one for a refused line;
  *   - a command is accepted with a number outside its kind's range, or an
@@ -18,7 +19,7 @@
  *     -o parser_afl parser_fuzz.c && afl-fuzz -i corpus -o out ./parser_afl
  * Any C compiler, replaying files (what the self-test does):
  *   cc -DCLOSEWAIT_FUZZ -DCLOSEWAIT_FUZZ_STDIN -o replay parser_fuzz.c
- *   ./replay corpus/*
+ *   ./replay corpus/basic corpus/nul   (any files)
  */
 #include "../closewait_helper.c"
 
