@@ -140,6 +140,10 @@ export async function packetdrillRows(
       step.observed = verdict.status === "passed"
         ? "passed"
         : `${verdict.status}: ${verdict.message ?? ""}`;
+      if (verdict.retriedAfter) {
+        step.observed +=
+          ` (on a second run; the first: ${verdict.retriedAfter})`;
+      }
     }
     row.status = worst(row.steps.map((s) => s.status));
     const deciding = row.steps.find((s) => s.status === row.status);

@@ -1,7 +1,7 @@
 import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import type { CaseResult } from "../case/result.ts";
 import { scriptsForResult } from "./generate.ts";
-import { runScript, type ScriptRun } from "./run.ts";
+import { LATE, runScript, type ScriptRun } from "./run.ts";
 
 const KIT = { name: "@closewait/kit", version: "0.1.0" };
 const FIXTURES = new URL("../../fixtures/packetdrill/", import.meta.url);
@@ -141,5 +141,22 @@ Deno.test("runScript() skips when CLOSEWAIT_PACKETDRILL names no program, saying
   assertMatch(
     run.message ?? "",
     /CLOSEWAIT_PACKETDRILL=\/nonexistent\/packetdrill is not an executable file: .*build_packetdrill\.sh|needs root/,
+  );
+});
+
+Deno.test("LATE matches packetdrill's own lateness, never a late segment of the kernel", () => {
+  assertMatch(
+    "x.pkt:17: timing error: expected inbound packet at 0.010098 sec but happened at 0.063970 sec; tolerance 0.025000 sec",
+    LATE,
+  );
+  assertMatch(
+    "x.pkt:12: timing error: expected system call start at 0.000058 sec but happened at 0.006525 sec; tolerance 0.004000 sec",
+    LATE,
+  );
+  assertEquals(
+    LATE.test(
+      "x.pkt:14: timing error: expected outbound packet at 0.010 sec but happened at 0.052 sec; tolerance 0.025 sec",
+    ),
+    false,
   );
 });
