@@ -23,6 +23,7 @@ import {
 import type { Environment } from "./environment.ts";
 import type { Status } from "../case/result.ts";
 import {
+  formatTiming,
   type KitInfo,
   type ReportCase,
   rowNote,
@@ -192,15 +193,11 @@ const SOURCE_TAG: Record<TimingSource, string> = {
   polled: "poll",
 };
 
-/** A row's RST figures, each tagged with what measured it: `36.3µs sys`. */
+/** A row's RST figures, each tagged with what measured it: `36.3 µs sys`. */
 function rstCell(c: ReportCase): string {
-  return c.timings.filter((t) => t.name.includes("RST")).map((t) => {
-    const unit = t.unit === "us" ? "µs" : t.unit;
-    const digits = Math.abs(t.value) >= 100 ? 0 : 1;
-    return `${t.value.toFixed(digits)}${unit} ${
-      SOURCE_TAG[timingSource(c.layer, t.name)]
-    }`;
-  }).join(", ");
+  return c.timings.filter((t) => t.name.includes("RST")).map((t) =>
+    `${formatTiming(t)} ${SOURCE_TAG[timingSource(c.layer, t.name)]}`
+  ).join(", ");
 }
 
 /**

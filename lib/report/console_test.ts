@@ -33,9 +33,10 @@ const rows: ReportCase[] = [
 Deno.test("renderRows() aligns status, case, layer, tagged RST figures and notes", () => {
   setColorEnabled(false);
   assertEquals(renderRows(rows, 100).split("\n"), [
-    "  status  case                        layer    RST         notes",
-    "  passed  tcp-write-after-peer-close  syscall  36.3µs sys",
-    "  failed  tcp-x                       deno                 write() #2: expected -1 EPIPE, observed 3",
+    "  status  case                        layer    RST          notes",
+    "  passed  tcp-write-after-peer-close  syscall  36.3 µs sys",
+    "  failed  tcp-x                       deno                  write() #2: expected -1 EPIPE, observed",
+    "                                                            3",
     "  RST: delay from the trigger to the RST, measured by sys = the helper's syscall timestamps, wire",
     "    = the capture, poll = the Deno layer polling the socket table (mostly the poll interval)",
   ]);
@@ -92,10 +93,13 @@ Deno.test("renderRows() tags each RST figure with what measured it", async () =>
   const text = renderRows(report.cases, 160);
   assertMatch(
     text,
-    /tcp-linger-zero-sends-rst +syscall +[\d.]+µs sys, [\d.]+µs sys/,
+    /tcp-linger-zero-sends-rst +syscall +[\d.]+ µs sys, [\d.]+ µs sys/,
   );
-  assertMatch(text, /tcp-linger-zero-sends-rst +deno +\d+µs poll, \d+µs poll/);
-  assertMatch(text, /tcp-linger-zero-sends-rst +wire +[\d.]+µs wire/);
+  assertMatch(
+    text,
+    /tcp-linger-zero-sends-rst +deno +\d+ µs poll, \d+ µs poll/,
+  );
+  assertMatch(text, /tcp-linger-zero-sends-rst +wire +[\d.]+ µs wire/);
 });
 
 Deno.test("renderRows() colours statuses when colours are on, never under NO_COLOR", () => {
