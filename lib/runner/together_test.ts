@@ -1,6 +1,8 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
+import config from "../../deno.json" with { type: "json" };
 import {
   canRunTogether,
+  ENTRY_DIR,
   entrySource,
   specifierFrom,
   splitGroups,
@@ -86,4 +88,16 @@ Deno.test("splitGroups() balances the cost and keeps each group in file order", 
   ]);
   assertEquals(splitGroups(["a"], weight, 4), [["a"]]);
   assertEquals(splitGroups([], weight, 2), []);
+});
+
+Deno.test("deno.json leaves the entries' folder to deno test, whatever else of reports/ it excludes", () => {
+  const excludes: string[] = config.exclude ?? [];
+  // An excluded entry is "No test modules found": every run would fall back
+  // to one isolate per file.
+  const covering = excludes.findLastIndex((e) =>
+    !e.startsWith("!") && `${ENTRY_DIR}/`.startsWith(e.replace(/^\.\//, ""))
+  );
+  if (covering >= 0) {
+    assertEquals(excludes.indexOf(`!${ENTRY_DIR}/`) > covering, true);
+  }
 });
