@@ -14,7 +14,12 @@ import {
 } from "./test_output.ts";
 import { TIMED_OUT, within } from "../deadline/within.ts";
 import { GroupGuard } from "./process_group.ts";
-import { canRunTogether, StartedTest, writeEntry } from "./together.ts";
+import {
+  canRunTogether,
+  removeEntry,
+  StartedTest,
+  writeEntry,
+} from "./together.ts";
 
 /** What to run. */
 export interface TestRequest {
@@ -126,9 +131,11 @@ async function readTail(
 export async function runDenoTest(request: TestRequest): Promise<TestProcess> {
   const parser = new TestOutputParser();
   const started = new StartedTest();
-  const paths = request.together && canRunTogether(request.paths)
-    ? [await writeEntry(request.paths)]
-    : request.paths;
+  // An entry module lives as long as its run (together.ts).
+  const entry = request.together && canRunTogether(request.paths)
+    ? await writeEntry(request.paths)
+    : undefined;
+  const paths = entry !== undefined ? [entry] : request.paths;
   const child = new Deno.Command(Deno.execPath(), {
     args: testArgs({ ...request, paths }),
     env: {
@@ -194,6 +201,7 @@ export async function runDenoTest(request: TestRequest): Promise<TestProcess> {
   }
   const err = settled === TIMED_OUT ? undefined : settled[1];
   const stderrText = err?.status === "fulfilled" ? err.value : "";
+  if (entry !== undefined) await removeEntry(entry);
   return {
     output: parser.result(),
     code: status.signal === null ? status.code : null,

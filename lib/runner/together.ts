@@ -7,9 +7,11 @@
  * per process.
  *
  * The entry's path and text depend only on the files it imports, so the
- * same selection finds Deno's type-check cache warm: a new path would be
- * checked again from scratch. Entries are kept in `reports/.kit/` and
- * pruned after a week.
+ * same selection finds Deno's type-check cache warm (a new path would be
+ * checked again from scratch; the same path and text, written again, is
+ * not). An entry lives in `reports/.kit/` only while its run lasts, since
+ * `deno check .` sees that folder (deno test must be allowed to run it);
+ * one left by a killed run is removed an hour later.
  *
  * A file that stops the entry (a load error, a type error, `Deno.exit()`)
  * stops every file in it; the runner then runs the files without a verdict
@@ -23,8 +25,8 @@
 /** Where entry modules are written (under `reports/`, which the kit may write). */
 export const ENTRY_DIR = "reports/.kit";
 
-/** Entries not used for this long are removed when another is written (ms). */
-const PRUNE_AFTER_MS = 7 * 24 * 3600 * 1000;
+/** Entries older than this (left by a killed run) go when another is written (ms). */
+const PRUNE_AFTER_MS = 3600 * 1000;
 
 const TEST_FILE = /(?:^|[._])test\.(?:ts|tsx|mts|js|mjs|jsx)$/;
 
@@ -116,7 +118,7 @@ async function prune(dir: string, keep: string): Promise<void> {
       if (!entry.isFile || `${dir}/${entry.name}` === keep) continue;
       const path = `${dir}/${entry.name}`;
       const info = await Deno.stat(path).catch(() => undefined);
-      const used = info?.atime ?? info?.mtime;
+      const used = info?.mtime;
       if (used && now - used.getTime() > PRUNE_AFTER_MS) {
         await Deno.remove(path).catch(() => {});
       }
@@ -125,7 +127,7 @@ async function prune(dir: string, keep: string): Promise<void> {
 }
 
 /**
- * Writes (or finds) the entry module for `files` and returns its path,
+ * Writes the entry module for `files` and returns its path,
  * relative to the working directory. The name is a hash of the text, and a
  * new file is written under a temporary name and renamed into place, so
  * processes that start at once with the same selection share it safely.
@@ -145,8 +147,8 @@ export async function writeEntry(
   const path = `${slashed(dir)}/run-${
     (await sha256Hex(text)).slice(0, 16)
   }_test.ts`;
-  const existing = await Deno.readTextFile(path).catch(() => undefined);
-  if (existing === text) return path;
+  // Written even when there (from another run of the same files): its time
+  // is then fresh, so no prune removes it under this run.
   await Deno.mkdir(dir, { recursive: true });
   const temporary = `${path}.${Deno.pid}.${crypto.randomUUID()}.tmp`;
   try {
@@ -157,6 +159,21 @@ export async function writeEntry(
   }
   await prune(slashed(dir), path);
   return path;
+}
+
+/**
+ * Removes an entry module after its run (another run of the same files may
+ * have written it again meanwhile; it writes it again if so).
+ *
+ * @example
+ * ```ts ignore
+ * import { removeEntry, writeEntry } from "./together.ts";
+ * const entry = await writeEntry(["cases/a_test.ts", "cases/b_test.ts"]);
+ * await removeEntry(entry);
+ * ```
+ */
+export async function removeEntry(path: string): Promise<void> {
+  await Deno.remove(path).catch(() => {});
 }
 
 // The default reporter prints `<name> ...` when a test starts and
