@@ -88,11 +88,11 @@ export interface Payload {
  * image.set([0x48, 0x64, 0x72, 0x53], 0x202); // "HdrS"
  * view.setUint16(0x206, 0x20f, true);
  * view.setUint32(0x248, 16, true); // payload at 1024 + 16
- * view.setUint32(0x24c, 6, true); // 2 bytes of gzip magic + 4 of size
- * image.set([0x1f, 0x8b], 1040);
- * view.setUint32(1042, 1234, true);
+ * view.setUint32(0x24c, 8, true); // 4 bytes of gzip stream + 4 of size
+ * image.set([0x1f, 0x8b, 0x08, 0x00], 1040);
+ * view.setUint32(1044, 1234, true);
  * const p = bzImagePayload(image);
- * assertEquals([p.compression.name, p.size, p.data.length], ["gzip", 1234, 2]);
+ * assertEquals([p.compression.name, p.size, p.data.length], ["gzip", 1234, 4]);
  * ```
  */
 export function bzImagePayload(image: Uint8Array): Payload {

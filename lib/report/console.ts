@@ -211,9 +211,10 @@ function rstCell(c: ReportCase): string {
  * @example
  * ```ts
  * import { assertEquals } from "@std/assert";
+ * import { stripAnsiCode } from "@std/fmt/colors";
  * import { renderRows } from "./console.ts";
  * const rows = renderRows([{ id: "a", layer: "deno", status: "passed", summary: "", timings: [], steps: [] }], 80);
- * assertEquals(rows.split("\n")[1], "  passed  a     deno");
+ * assertEquals(stripAnsiCode(rows.split("\n")[1]), "  passed  a     deno");
  * ```
  */
 export function renderRows(
