@@ -6,6 +6,16 @@
  * @module
  */
 
+import { fromFileUrl, join } from "@std/path";
+import config from "../../deno.json" with { type: "json" };
+import { cacheDir } from "../platform/mod.ts";
+import {
+  type PermissionExtras,
+  widenedPermissionFlags,
+} from "./test_permissions.ts";
+
+/** The kit's folder, where its deno.json and permission sets are. */
+const KIT_ROOT = new URL("../../", import.meta.url);
 import { TextLineStream } from "@std/streams/text-line-stream";
 import {
   type TestEvent,
@@ -83,14 +93,49 @@ const KILL_GRACE_MS = 3000;
  * );
  * ```
  */
-export function testArgs(request: TestRequest): string[] {
+export function testArgs(
+  request: TestRequest,
+  permissions: readonly string[] = [],
+): string[] {
   return [
     "test",
     "-P",
+    ...permissions,
     ...(request.list ? ["--no-check"] : []),
     ...(request.filter !== undefined ? ["--filter", request.filter] : []),
     ...request.paths,
   ];
+}
+
+/**
+ * What a test process needs beyond the `-P` set: the cache folder (named
+ * once here and handed down, so every process agrees on it, with its
+ * Unix-socket path, which Deno wants absolute) and the compiler
+ * `$CLOSEWAIT_CC` names, which no permission set can list ahead.
+ */
+function cachePermissions(): { flags: string[]; env: Record<string, string> } {
+  const extras: PermissionExtras = {};
+  const env: Record<string, string> = {};
+  try {
+    const dir = cacheDir();
+    env.CLOSEWAIT_CACHE_DIR = dir;
+    extras.net = [`unix:${join(dir, "unix.sock")}`];
+    extras.read = [dir];
+    extras.write = [dir];
+    extras.run = [join(dir, "closewait-helper")];
+  } catch {
+    // No cache folder can be named: the helper's cases say so when skipped.
+  }
+  const cc = Deno.env.get("CLOSEWAIT_CC");
+  if (cc) extras.run = [...(extras.run ?? []), cc];
+  return {
+    flags: widenedPermissionFlags(
+      config.permissions.default,
+      extras,
+      fromFileUrl(KIT_ROOT),
+    ),
+    env,
+  };
 }
 
 async function readLines(
@@ -131,14 +176,16 @@ async function readTail(
 export async function runDenoTest(request: TestRequest): Promise<TestProcess> {
   const parser = new TestOutputParser();
   const started = new StartedTest();
+  const { flags, env } = cachePermissions();
   // An entry module lives as long as its run (together.ts).
   const entry = request.together && canRunTogether(request.paths)
     ? await writeEntry(request.paths)
     : undefined;
   const paths = entry !== undefined ? [entry] : request.paths;
   const child = new Deno.Command(Deno.execPath(), {
-    args: testArgs({ ...request, paths }),
+    args: testArgs({ ...request, paths }, flags),
     env: {
+      ...env,
       NO_COLOR: "1",
       // No update check: a run touches nothing but loopback.
       DENO_NO_UPDATE_CHECK: "1",

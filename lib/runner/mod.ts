@@ -23,6 +23,7 @@ export * from "./test_output.ts";
 export * from "./catalog_cache.ts";
 export * from "./output_path.ts";
 export * from "./progress.ts";
+export * from "./test_permissions.ts";
 export * from "./interrupt.ts";
 export * from "./process_group.ts";
 export * from "./kit_test_runner.ts";
