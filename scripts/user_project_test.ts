@@ -100,6 +100,10 @@ async function runUserProject(dir: string) {
       DENO_NO_UPDATE_CHECK: "1",
       // The project's own cache folder, as XDG_CACHE_HOME would give it.
       CLOSEWAIT_CACHE_DIR: join(dir, "cache"),
+      // The compiler this run was asked to use, if any (none: gcc or cc).
+      ...(Deno.env.get("CLOSEWAIT_CC")
+        ? { CLOSEWAIT_CC: Deno.env.get("CLOSEWAIT_CC")! }
+        : {}),
     },
     stdin: "null",
     stdout: "piped",
