@@ -107,6 +107,15 @@ function page(blocks: string[]): string {
 /** Renders the blocks in headless Chromium; one result per block. */
 async function render(blocks: string[]): Promise<Rendered[]> {
   await Deno.mkdir(SCRATCH, { recursive: true });
+  try {
+    return await renderIn(blocks);
+  } finally {
+    // The page and Chromium's profile are scratch: nothing stays behind.
+    await Deno.remove(SCRATCH, { recursive: true }).catch(() => {});
+  }
+}
+
+async function renderIn(blocks: string[]): Promise<Rendered[]> {
   const html = new URL("blocks.html", SCRATCH);
   await Deno.writeTextFile(html, page(blocks));
   const out = await new Deno.Command("chromium", {
