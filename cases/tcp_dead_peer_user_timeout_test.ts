@@ -13,11 +13,7 @@
  */
 
 import { brief, briefRead, conformanceCase, elapsedUs } from "../mod.ts";
-import {
-  dropWithoutSyn,
-  helperInNetns,
-  netnsUnavailable,
-} from "../lib/netns/mod.ts";
+import { dropWithoutSyn, helperInNetns } from "../lib/netns/mod.ts";
 
 const id = "tcp-dead-peer-user-timeout";
 const summary =
@@ -35,10 +31,8 @@ await conformanceCase({
   id,
   layer: "syscall",
   summary,
-  needs: ["helper", "linux"],
+  needs: ["helper", "netns"],
   async fn(s) {
-    const why = await netnsUnavailable();
-    if (why) return s.skip("dead peer in a network namespace", why);
     await using h = await helperInNetns(
       (o) => s.helper("in a namespace", o),
       dropWithoutSyn(OUR_PORT),

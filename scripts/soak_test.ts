@@ -34,7 +34,7 @@ for (
     [["--runs", "2", "--runs", "3"], "--runs given twice (see --help)"],
     [
       ["--require", "helper,cc"],
-      '--require helper,cc: unknown requirement "cc"; requirements are helper, ipv6, linux, posix, tcpdump',
+      '--require helper,cc: unknown requirement "cc"; requirements are helper, ipv6, linux, netns, posix, tcpdump',
     ],
     [["--", "x"], 'unexpected argument "--" (see --help)'],
     [

@@ -13,15 +13,23 @@
 import { ensureHelper } from "../helper/build.ts";
 import { currentPlatform } from "../platform/platform.ts";
 import { tcpdumpUnavailable } from "../wire/tcpdump.ts";
+import { netnsUnavailable } from "../netns/netns.ts";
 
 /** Something a case can need. */
-export type Requirement = "helper" | "ipv6" | "linux" | "posix" | "tcpdump";
+export type Requirement =
+  | "helper"
+  | "ipv6"
+  | "linux"
+  | "netns"
+  | "posix"
+  | "tcpdump";
 
 /** Every requirement, for argument checking. */
 export const REQUIREMENTS: readonly Requirement[] = [
   "helper",
   "ipv6",
   "linux",
+  "netns",
   "posix",
   "tcpdump",
 ];
@@ -65,6 +73,16 @@ function tcpdumpKind(reason: string): UnmetKind {
   return "broken";
 }
 
+/** Sorts the network-namespace check's reasons (lib/netns/) into kinds. */
+function netnsKind(reason: string): UnmetKind {
+  if (/Linux only/.test(reason)) return "unsupported";
+  if (/not installed/.test(reason)) return "absent";
+  if (/run permissions|not permitted|Permission denied/i.test(reason)) {
+    return "not-permitted";
+  }
+  return "broken";
+}
+
 const checks: Record<
   Requirement,
   () => Promise<Omit<Unmet, "requirement"> | undefined>
@@ -86,6 +104,11 @@ const checks: Record<
   tcpdump: async () => {
     const reason = await tcpdumpUnavailable();
     return reason ? { kind: tcpdumpKind(reason), reason } : undefined;
+  },
+  // A network namespace of the kit's own, with nftables in it (root).
+  netns: async () => {
+    const reason = await netnsUnavailable();
+    return reason ? { kind: netnsKind(reason), reason } : undefined;
   },
   posix: () =>
     Promise.resolve(

@@ -9,7 +9,7 @@
 import { parseFlags, UsageError } from "./command_line.ts";
 import { assertDistinctOutputs } from "./output_path.ts";
 import { type Layer, LAYERS } from "../expectations/mod.ts";
-import type { Requirement } from "../case/requirements.ts";
+import { type Requirement, REQUIREMENTS } from "../case/requirements.ts";
 import {
   parseRuntimes,
   type RuntimeName,
@@ -26,19 +26,8 @@ export interface CaseFilter {
   matches(id: string, allIds: readonly string[]): boolean;
 }
 
-/** Every {@linkcode Requirement}, for `--require`. */
-export const REQUIREMENT_NAMES = [
-  "helper",
-  "ipv6",
-  "linux",
-  "posix",
-  "tcpdump",
-] as const satisfies readonly Requirement[];
-
-// A requirement added to the type and not to the list fails the type check.
-const _everyRequirement: Requirement extends (typeof REQUIREMENT_NAMES)[number]
-  ? true
-  : never = true;
+/** Every {@linkcode Requirement}, for `--require` (the case API's list). */
+export const REQUIREMENT_NAMES: readonly Requirement[] = REQUIREMENTS;
 
 /**
  * Reads `--require a,b`: requirement names, comma-separated; an unknown or

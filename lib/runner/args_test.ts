@@ -196,7 +196,7 @@ Deno.test("parseKitArgs() reads --require and rejects unknown requirement names"
   assertThrows(
     () => parseKitArgs(["--require", "helper,gcc"]),
     UsageError,
-    '--require helper,gcc: unknown requirement "gcc"; requirements are helper, ipv6, linux, posix, tcpdump',
+    '--require helper,gcc: unknown requirement "gcc"; requirements are helper, ipv6, linux, netns, posix, tcpdump',
   );
   assertThrows(
     () => parseKitArgs(["--require", "helper,,ipv6"]),
