@@ -22,6 +22,9 @@ import {
 } from "../mod.ts";
 
 const id = "tcp-fin-wait2-linger2";
+/** Why this file runs apart from the other cases. */
+const bindsFreedPorts =
+  "It binds the closer's address once the kernel frees it: another case's connect() running at the same time could take that port.";
 const summary =
   "TCP_LINGER2 bounds an orphaned FIN_WAIT2 (address EADDRINUSE until then); TCP_LINGER2 < 0 sends an RST at close.";
 
@@ -73,6 +76,7 @@ await conformanceCase({
   id,
   layer: "syscall",
   summary,
+  runsAlone: bindsFreedPorts,
   needs: ["helper", "linux"],
   async fn(s) {
     await using h = await s.helper("helper");

@@ -392,6 +392,13 @@ export interface CaseDefinition {
    * own needs nothing else to be judged.
    */
   expectations?: CaseExpectations;
+  /**
+   * Why the case must not share the machine with other cases running at the
+   * same time, if it must not (e.g. it binds an address it just freed, which
+   * another case's connect() may take meanwhile). The kit runner then runs
+   * its file after the others, in a process of its own.
+   */
+  runsAlone?: string;
   /** The story: set up, do the one thing, check what the kernel says. */
   fn: (s: Scenario) => Promise<void>;
 }
@@ -409,6 +416,8 @@ export interface CaseListing {
   summary: string;
   /** What the machine must have. */
   needs: Requirement[];
+  /** Why it runs apart from other cases ({@linkcode CaseDefinition.runsAlone}). */
+  runsAlone?: string;
 }
 
 /**
@@ -484,6 +493,7 @@ export async function conformanceCase(def: CaseDefinition): Promise<void> {
       layer: def.layer,
       summary: def.summary,
       needs: [...(def.needs ?? [])],
+      ...(def.runsAlone ? { runsAlone: def.runsAlone } : {}),
     };
     console.log(CASE_PREFIX + JSON.stringify(listing));
     Deno.test({ name, ignore: true, fn: () => {} });

@@ -41,6 +41,8 @@ export interface CatalogEntry {
   needs: Requirement[];
   /** The case file (`cases/x_test.ts`). */
   file: string;
+  /** Why its file runs apart from the others, if it must. */
+  runsAlone?: string;
 }
 
 /** A case file that could not even be listed. */
@@ -171,6 +173,7 @@ export async function loadCatalog(
         summary: l.summary,
         needs: l.needs ?? [],
         file,
+        ...(l.runsAlone ? { runsAlone: l.runsAlone } : {}),
       });
     }
     for (const [file, text] of p.output.uncaught) {
@@ -337,7 +340,9 @@ export interface Progress {
  * The files run first as one test module per group (together.ts), up to
  * `jobs` processes at once (one per core by default), so the library loads
  * and requirements are probed once per process; a file that keeps the
- * others from running then runs in an isolate of its own.
+ * others from running then runs in an isolate of its own. Files with a
+ * case that runs alone (`runsAlone`) run after the others, in a process
+ * of their own.
  *
  * @example
  * ```ts ignore
@@ -429,6 +434,9 @@ export async function runSelection(
     weights.set(e.file, (weights.get(e.file) ?? 0) + layerWeight(e.layer));
   }
   const weightOf = (file: string) => weights.get(file) ?? 1;
+  const runsAlone = new Set(
+    selection.entries.filter((e) => e.runsAlone).map((e) => e.file),
+  );
   let pending = filesOf(selection.entries);
   let oneByOne = false;
   // First the files run as one module (together.ts), for as long as each
@@ -448,22 +456,34 @@ export async function runSelection(
       // inside a case: its file takes the blame, the rest run together
       // again. Anything else (a load or type error, an error outside any
       // test): the files left run one isolate each, in the rounds below.
-      const groups = splitGroups(pending, weightOf, jobs);
-      const runs = await Promise.all(groups.map(async (group) => {
-        const names = group.flatMap(missing).map(testName);
-        const timeoutMs = RUN_BASE_MS + RUN_PER_CASE_MS * names.length;
-        const p = await run({
-          paths: group,
-          filter: selection.narrowed || round > 0
-            ? exactFilter(names)
-            : undefined,
-          timeoutMs,
-          onEvent,
-          signal,
-          together,
-        });
-        return { group, p, timeoutMs };
-      }));
+      // Files whose cases must not share the machine run after the rest,
+      // together in one process of their own.
+      const apart = pending.filter((f) => runsAlone.has(f));
+      const phases = [
+        splitGroups(pending.filter((f) => !runsAlone.has(f)), weightOf, jobs),
+        apart.length > 0 ? [apart] : [],
+      ];
+      const runs = [];
+      for (const groups of phases) {
+        if (signal?.aborted) break;
+        runs.push(
+          ...await Promise.all(groups.map(async (group) => {
+            const names = group.flatMap(missing).map(testName);
+            const timeoutMs = RUN_BASE_MS + RUN_PER_CASE_MS * names.length;
+            const p = await run({
+              paths: group,
+              filter: selection.narrowed || round > 0
+                ? exactFilter(names)
+                : undefined,
+              timeoutMs,
+              onEvent,
+              signal,
+              together,
+            });
+            return { group, p, timeoutMs };
+          })),
+        );
+      }
       for (const { group, p, timeoutMs } of runs) {
         merge(p, canRunTogether(group));
         const stoppedShort = p.timedOut || !p.output.finished;

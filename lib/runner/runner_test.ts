@@ -411,3 +411,49 @@ Deno.test("runSelection() runs each file in an isolate of its own when a togethe
     [false, 3],
   ]);
 });
+
+Deno.test("runSelection() runs a file whose case runs alone after the others, with nothing beside it", async () => {
+  const entries = ["a", "b", "c", "d"].map((id) => ({
+    id,
+    layer: "deno" as const,
+    summary: `${id} story`,
+    needs: [],
+    file: `cases/${id}_test.ts`,
+    ...(id === "b" ? { runsAlone: "binds the address it freed" } : {}),
+  }));
+  let running = 0;
+  const besideB: number[] = [];
+  const requests: string[][] = [];
+  const run = async (r: TestRequest) => {
+    const ids = r.paths.map((p) =>
+      p.slice("cases/".length, -"_test.ts".length)
+    );
+    requests.push(ids);
+    running++;
+    if (ids.includes("b")) besideB.push(running - 1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    if (ids.includes("b")) besideB.push(running - 1);
+    running--;
+    return proc(
+      fileRun(
+        "reports/.kit/run-1_test.ts",
+        ids.map((id) => [`${id} [deno]`, "ok", record(id, "deno")]),
+      ) + done,
+    );
+  };
+  const rows = await runSelection(
+    { entries, problems: [], narrowed: false },
+    run,
+    undefined,
+    undefined,
+    2,
+  );
+  assertEquals(rows.map((r) => `${r.id} ${r.status}`), [
+    "a passed",
+    "b passed",
+    "c passed",
+    "d passed",
+  ]);
+  assertEquals(requests, [["a", "d"], ["c"], ["b"]]);
+  assertEquals(besideB, [0, 0]);
+});
