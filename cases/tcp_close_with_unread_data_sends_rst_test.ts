@@ -12,7 +12,6 @@ import {
   outcome,
   readOnce,
   tcpPair,
-  waitForReceiveQueue,
   wireResetAfterCall,
 } from "../mod.ts";
 
@@ -75,7 +74,7 @@ await conformanceCase({
         2000,
       )).text,
     );
-    const queued = await waitForReceiveQueue(pair.serverTuple, 5, 2000);
+    const queued = await s.receiveQueue(pair.serverTuple, 5, 2000);
     s.check("server bytes queued", String(queued.queued ?? "unknown"));
     const started = performance.now();
     pair.server.close();

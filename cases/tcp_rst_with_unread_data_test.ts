@@ -15,7 +15,6 @@ import {
   elapsedUs,
   helperClientPair,
   readOnce,
-  waitForReceiveQueue,
 } from "../mod.ts";
 
 const id = "tcp-rst-with-unread-data";
@@ -74,7 +73,7 @@ await conformanceCase({
       "client write()",
       brief(await h.run(`write ${pair.client.fd} hello`)),
     );
-    const queued = await waitForReceiveQueue(pair.serverTuple, 5, 2000);
+    const queued = await s.receiveQueue(pair.serverTuple, 5, 2000);
     s.check("server bytes queued", String(queued.queued ?? "unknown"));
     await h.expectOk(`linger ${pair.client.fd} 1 0`);
     await h.expectOk(`close ${pair.client.fd}`);

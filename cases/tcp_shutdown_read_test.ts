@@ -16,7 +16,6 @@ import {
   type Helper,
   type HelperPair,
   type Scenario,
-  waitForReceiveQueue,
 } from "../mod.ts";
 
 const id = "tcp-shutdown-read";
@@ -39,7 +38,7 @@ async function story(
   );
   await afterShutdown?.();
   s.check("client write() #1", brief(await h.run(`write ${client.fd} hello`)));
-  const queued = await waitForReceiveQueue(serverTuple, 5, 2000);
+  const queued = await s.receiveQueue(serverTuple, 5, 2000);
   s.check("server bytes queued after SHUT_RD", String(queued.queued));
   s.check(
     "server read() #1",
@@ -47,7 +46,7 @@ async function story(
   );
   s.check("server read() #2", brief(await h.run(`read ${server.fd} 16 1000`)));
   s.check("client write() #2", brief(await h.run(`write ${client.fd} world`)));
-  await waitForReceiveQueue(serverTuple, 5, 2000);
+  await s.receiveQueue(serverTuple, 5, 2000);
   s.check(
     "server close() with data unread",
     brief(await h.run(`close ${server.fd}`)),

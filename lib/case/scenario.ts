@@ -51,7 +51,14 @@ import type { Trace } from "../wire/segment.ts";
 import { judgeReset } from "../rst_timing/bound.ts";
 import type { WireReset } from "../rst_timing/wire.ts";
 import { TIMED_OUT, within } from "../deadline/within.ts";
-import { type TcpState, waitForState } from "../sockets/state.ts";
+import {
+  type RowReader,
+  tableRowReader,
+  type TcpState,
+  waitForReceiveQueue,
+  waitForState,
+} from "../sockets/state.ts";
+import { helperRowReader } from "../sockets/helper_reader.ts";
 
 /** Raised when an observation differs from its expectation. */
 export class ExpectationFailure extends Error {
@@ -75,6 +82,8 @@ export class Scenario {
   trace?: Trace;
   readonly #helpers: Helper[] = [];
   readonly #captures: Capture[] = [];
+  #stateReader?: Promise<RowReader>;
+  #stateProbe?: Helper;
 
   /** Creates a scenario for one case at one layer on one platform. */
   constructor(
@@ -163,7 +172,12 @@ export class Scenario {
       (e
         ? (typeof e.expect === "string" ? [e.expect] : e.expect)
         : []) as TcpState[];
-    const wait = await waitForState(tuple, want, e ? STATE_DEADLINE_MS : 0);
+    const wait = await waitForState(
+      tuple,
+      want,
+      e ? STATE_DEADLINE_MS : 0,
+      await this.#rowReader(),
+    );
     this.check(
       step,
       wait.state,
@@ -172,6 +186,46 @@ export class Scenario {
       } in ${wait.waitedMs.toFixed(1)} ms`,
     );
     return wait.state;
+  }
+
+  /**
+   * Waits (with a deadline) until `bytes` or more sit unread in the receive
+   * queue of `tuple`, so the case knows its data arrived before it acts on
+   * it. Returns the queue length last seen (`undefined` where the state
+   * table shows none).
+   */
+  async receiveQueue(
+    tuple: Tuple,
+    bytes: number,
+    timeoutMs: number,
+  ): Promise<
+    { queued: number | undefined; reached: boolean; waitedMs: number }
+  > {
+    return waitForReceiveQueue(
+      tuple,
+      bytes,
+      timeoutMs,
+      await this.#rowReader(),
+    );
+  }
+
+  /**
+   * How this case reads socket states: on Linux, a C helper of its own
+   * (one line per reading) when the helper can run here; otherwise the
+   * state table, read by a process per reading (`cat /proc/net/tcp`,
+   * `netstat`).
+   */
+  #rowReader(): Promise<RowReader> {
+    return this.#stateReader ??= (async () => {
+      if (
+        currentPlatform().os !== "linux" ||
+        await unmetRequirement(["helper"]) !== undefined
+      ) {
+        return tableRowReader;
+      }
+      this.#stateProbe = await Helper.start({ name: "state-probe" });
+      return helperRowReader(this.#stateProbe);
+    })();
   }
 
   /**
@@ -305,9 +359,9 @@ export class Scenario {
   async release(): Promise<void> {
     await Promise.all([
       ...this.#captures.map((c) => c[Symbol.asyncDispose]()),
-      ...this.#helpers.filter((h) => h.exitStatus === undefined).map((h) =>
-        h[Symbol.asyncDispose]()
-      ),
+      ...[...this.#helpers, ...(this.#stateProbe ? [this.#stateProbe] : [])]
+        .filter((h) => h.exitStatus === undefined)
+        .map((h) => h[Symbol.asyncDispose]()),
     ]);
   }
 

@@ -23,6 +23,9 @@ import { type Endpoint, parseEndpoint, type Tuple } from "../address/mod.ts";
 import { TIMED_OUT, within } from "../deadline/within.ts";
 
 /** Raised when the helper cannot do what a case asked of it. */
+/** The helper protocol this driver speaks (`hello` answers `protocol=`). */
+const PROTOCOL_VERSION = "2";
+
 export class HelperError extends Error {
   /** Creates the error; `transcript` is the helper's recent dialogue. */
   constructor(message: string, readonly transcript: string[]) {
@@ -159,8 +162,11 @@ export class Helper implements AsyncDisposable {
     const helper = new Helper(child, options);
     try {
       const hello = await helper.run("hello");
-      if (hello.kind !== "ok" || hello.fields.protocol !== "1") {
-        throw new HelperError("helper did not greet", helper.transcript);
+      if (hello.kind !== "ok" || hello.fields.protocol !== PROTOCOL_VERSION) {
+        throw new HelperError(
+          `helper did not greet with protocol ${PROTOCOL_VERSION}`,
+          helper.transcript,
+        );
       }
     } catch (e) {
       await helper[Symbol.asyncDispose]();

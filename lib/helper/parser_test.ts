@@ -151,14 +151,43 @@ Deno.test({
       "connect 0.0.0.0 9 nonblock",
       "bind 0 0.0.0.0 0",
       "connect-fd 0 :: 9",
+      "tcp-state 127.0.0.1 1 0.0.0.0 9",
+      "tcp-state :: 1 ::1 9",
       "listen 127.255.255.254 0",
       "listen [::1] 0",
     ];
     assertEquals(kinds(await answersTo(lines.join("\n") + "\n")), [
-      ...Array(8).fill("bad not-loopback"),
+      ...Array(10).fill("bad not-loopback"),
       "ok",
       "ok",
     ]);
+  },
+});
+
+Deno.test({
+  name:
+    "helper tcp-state takes two loopback ends of one family, each with its port",
+  ...opts,
+  async fn() {
+    const lines = [
+      "tcp-state 127.0.0.1 1 ::1 2",
+      "tcp-state 127.0.0.1 1 127.0.0.1",
+      "tcp-state 127.0.0.1 1 127.0.0.1 65536",
+      "tcp-state 127.0.0.1 1 127.0.0.1 2",
+      "tcp-state [::1] 1 ::1 2",
+    ];
+    assertEquals(
+      (await answersTo(lines.join("\n") + "\n")).map((l) =>
+        l.replace(/ t0=\d+ t1=\d+/, "")
+      ),
+      [
+        "bad reason=mixed-families cmd=tcp-state",
+        "bad reason=missing-argument cmd=tcp-state",
+        "bad reason=out-of-range cmd=tcp-state",
+        "ok ret=0 state=absent",
+        "ok ret=0 state=absent",
+      ],
+    );
   },
 });
 

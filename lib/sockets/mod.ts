@@ -20,3 +20,4 @@
 
 export * from "./pair.ts";
 export * from "./state.ts";
+export * from "./helper_reader.ts";

@@ -251,6 +251,17 @@ export async function readStateTable(): Promise<StateRow[]> {
   }
 }
 
+/**
+ * Reads the row of one connection, or `undefined` when the kernel lists
+ * none: {@linkcode tableRowReader} reads the whole table each time;
+ * `helperRowReader()` asks a running C helper, which costs no process start.
+ */
+export type RowReader = (tuple: Tuple) => Promise<StateRow | undefined>;
+
+/** A {@linkcode RowReader} that reads the whole state table each time. */
+export const tableRowReader: RowReader = async (tuple) =>
+  rowOf(await readStateTable(), tuple);
+
 /** Finds the row of `tuple`, if the table lists it. */
 export function rowOf(rows: StateRow[], tuple: Tuple): StateRow | undefined {
   return rows.find((r) =>
@@ -272,11 +283,12 @@ export async function waitForReceiveQueue(
   tuple: Tuple,
   bytes: number,
   timeoutMs: number,
+  read: RowReader = tableRowReader,
 ): Promise<{ queued: number | undefined; reached: boolean; waitedMs: number }> {
   const start = performance.now();
   let pause = 0;
   while (true) {
-    const queued = rowOf(await readStateTable(), tuple)?.receiveQueue;
+    const queued = (await read(tuple))?.receiveQueue;
     const waitedMs = performance.now() - start;
     if (queued !== undefined && queued >= bytes) {
       return { queued, reached: true, waitedMs };
@@ -302,8 +314,11 @@ export async function waitForReceiveQueue(
  * }); // e.g. "CLOSE_WAIT"
  * ```
  */
-export async function socketState(tuple: Tuple): Promise<TcpState> {
-  return stateOf(await readStateTable(), tuple);
+export async function socketState(
+  tuple: Tuple,
+  read: RowReader = tableRowReader,
+): Promise<TcpState> {
+  return (await read(tuple))?.state ?? "absent";
 }
 
 /** What {@linkcode waitForState} saw. */
@@ -335,12 +350,13 @@ export async function waitForState(
   tuple: Tuple,
   want: readonly TcpState[],
   timeoutMs: number,
+  read: RowReader = tableRowReader,
 ): Promise<StateWait> {
   const start = performance.now();
   const seen: TcpState[] = [];
   let pause = 0;
   while (true) {
-    const state = await socketState(tuple);
+    const state = await socketState(tuple, read);
     if (seen.at(-1) !== state) seen.push(state);
     const waitedMs = performance.now() - start;
     if (want.includes(state)) return { state, reached: true, waitedMs, seen };
