@@ -14,8 +14,9 @@ import {
   type ReportCase,
   rowNote,
 } from "./report.ts";
-import { cell, statusLabel } from "./markdown.ts";
+import { cell, codeCell, statusLabel } from "./markdown.ts";
 import { mostlySkipped, topSkipReasons } from "./skips.ts";
+import { layerMatrix } from "./layers.ts";
 
 /** One environment (one report) of the matrix. */
 export interface MatrixColumn {
@@ -160,22 +161,6 @@ export function compareReports(
   return { columns, rows };
 }
 
-/**
- * A code span for a table cell: pipes escaped (GFM splits cells before it
- * reads code spans), and a fence longer than any backtick run inside.
- */
-function codeCell(text: string): string {
-  const longest = Math.max(
-    0,
-    ...[...text.matchAll(/`+/g)].map((m) => m[0].length),
-  );
-  const fence = "`".repeat(longest + 1);
-  const pad = longest > 0 ? " " : "";
-  return `${fence}${pad}${
-    text.replaceAll("|", "\\|").replace(/\r?\n/g, " ")
-  }${pad}${fence}`;
-}
-
 /** A column's header in the cases table, marked when mostly skipped. */
 function columnHeader(c: MatrixColumn, i: number): string {
   const mark = c.mostlySkipped ? ` ⚠ ${c.skipped}/${c.rows} skipped` : "";
@@ -242,6 +227,29 @@ export function renderMatrixMarkdown(m: Matrix): string {
         } |`
       ),
     ].join("\n"),
+    ...layersSideBySide(m),
   ];
   return out.join("\n\n") + "\n";
+}
+
+/**
+ * Per environment, its cases × layers: the kernel's layers (syscall, deno,
+ * wire) beside each runtime's node:net, so one table answers "what does
+ * the kernel do, what does each runtime make of it". Nothing when no
+ * report has a node layer.
+ */
+function layersSideBySide(m: Matrix): string[] {
+  const tables = m.columns.flatMap((c, i) => {
+    const rows = m.rows.flatMap((r) => {
+      const x = r.cells[i];
+      return x ? [{ id: r.id, layer: r.layer, status: x.status, cell: x }] : [];
+    });
+    rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const table = layerMatrix(rows, (r) => cellText(r.cell));
+    if (!table) return [];
+    return m.columns.length > 1
+      ? [`### ${i + 1}. ${cell(c.label)}`, table]
+      : [table];
+  });
+  return tables.length > 0 ? ["## Layers side by side", ...tables] : [];
 }

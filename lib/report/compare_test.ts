@@ -123,3 +123,45 @@ Deno.test("compareReports() marks a column where most rows were skipped", async 
   const header = md.split("\n").find((l) => l.startsWith("| | case |"))!;
   assertStringIncludes(header, `2. linux 6.1.0 x86_64 ⚠ ${skip}/${n} skipped`);
 });
+
+Deno.test("renderMatrixMarkdown() shows each environment's layers side by side, runtimes as columns", async () => {
+  const a = await load("linux-x86_64.json");
+  const withRuntimes = structuredClone(a) as {
+    file: string;
+    report: KitReport;
+  };
+  withRuntimes.file = "fixtures/reports/with-runtimes.json";
+  const base = a.report.cases.find((c) =>
+    c.id === "tcp-fin-reads-zero" && c.layer === "syscall"
+  )!;
+  withRuntimes.report.cases.push(
+    { ...base, layer: "node@nodejs", status: "passed" },
+    {
+      ...base,
+      layer: "node@bun",
+      status: "compat-differs",
+      observed: "end, close",
+      reason: "node@nodejs saw end, finish, close",
+    },
+  );
+  const md = renderMatrixMarkdown(compareReports([a, withRuntimes]));
+  const section = md.slice(md.indexOf("## Layers side by side"));
+  assertStringIncludes(section, "### 2. ");
+  // Only the report with node rows gets a table.
+  assertEquals(section.includes("### 1. "), false);
+  const lines = section.split("\n");
+  assertEquals(
+    lines.find((l) => l.startsWith("| case |")),
+    "| case | syscall | deno | wire | node@nodejs | node@deno | node@bun |",
+  );
+  const row = lines.find((l) => l.startsWith("| `tcp-fin-reads-zero` |"))!;
+  assertEquals(cells(row).length, 7);
+  assertStringIncludes(cells(row)[4], "passed");
+  assertStringIncludes(cells(row)[5], "·");
+  assertStringIncludes(cells(row)[6], "compat");
+  // Without node rows there is no such section.
+  assertEquals(
+    renderMatrixMarkdown(compareReports([a])).includes("Layers side by side"),
+    false,
+  );
+});

@@ -27,7 +27,10 @@ import {
 } from "./report.ts";
 import { traceToMermaid } from "./trace.ts";
 import { renderSegments } from "../wire/render.ts";
-import { layerMatrix } from "../runtimes/matrix.ts";
+import { layerMatrix } from "./layers.ts";
+import { cell, codeCell } from "./table_cells.ts";
+
+export { cell, codeCell };
 
 const STATUS_LABEL: Record<string, string> = {
   passed: "✅ passed",
@@ -52,23 +55,6 @@ export function statusLabel(status: Status): string {
   return STATUS_LABEL[status] ?? status;
 }
 
-/**
- * Text made safe for one Markdown table cell: HTML and pipes escaped, line
- * breaks as `<br>`.
- *
- * @example
- * ```ts
- * import { assertEquals } from "@std/assert";
- * import { cell } from "./markdown.ts";
- * assertEquals(cell("POLLIN|POLLRDHUP\nnext"), "POLLIN\\|POLLRDHUP<br>next");
- * ```
- */
-export function cell(text: string | undefined): string {
-  return (text ?? "").replaceAll("&", "&amp;").replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;").replaceAll("\\", "\\\\").replaceAll("|", "\\|")
-    .replaceAll("`", "\\`").replace(/\r?\n/g, "<br>");
-}
-
 /** Text for a list or paragraph: only what would start an HTML tag escaped. */
 function prose(text: string): string {
   return text.replace(/<(?=[A-Za-z/!?])/g, "&lt;");
@@ -77,11 +63,6 @@ function prose(text: string): string {
 /** A code span that survives backticks inside. */
 function code(text: string): string {
   return text.includes("`") ? `\`\` ${text} \`\`` : `\`${text}\``;
-}
-
-/** A code span for a table cell: pipes escaped, backticks kept apart. */
-function cellCode(text: string): string {
-  return code(text).replaceAll("|", "\\|");
 }
 
 /** A fenced block whose fence is longer than any backtick run inside. */
@@ -112,12 +93,21 @@ function collapsed(summary: string, body: string): string {
  *   summaryLine({ passed: 3, failed: 1, skipped: 0, knownDeviation: 2, unjudged: 0 }),
  *   "1 failed, 3 passed, 2 known deviations, 0 unjudged, 0 skipped",
  * );
+ * assertEquals(
+ *   summaryLine({ passed: 3, failed: 0, skipped: 0, knownDeviation: 0, unjudged: 0, compatDiffers: 4 }),
+ *   "0 failed, 3 passed, 0 known deviations, 4 differ from Node.js, 0 unjudged, 0 skipped",
+ * );
  * ```
  */
 export function summaryLine(s: Summary): string {
+  // Runtime rows that differ from Node.js are neither passed nor failed:
+  // counted apart, so the counts add up to the rows.
+  const compat = s.compatDiffers
+    ? `, ${s.compatDiffers} differ from Node.js`
+    : "";
   return `${s.failed} failed, ${s.passed} passed, ${s.knownDeviation} known deviation${
     s.knownDeviation === 1 ? "" : "s"
-  }, ${s.unjudged} unjudged, ${s.skipped} skipped`;
+  }${compat}, ${s.unjudged} unjudged, ${s.skipped} skipped`;
 }
 
 /**
@@ -421,8 +411,8 @@ function stepsTable(c: ReportCase): string[] {
     const inline = detail && !detail.includes("\n") && detail.length <= 100;
     if (detail && !inline) long.push([i + 1, detail]);
     return `| ${i + 1} | ${cell(s.step)} | ${
-      s.expected === undefined ? "— (none recorded)" : cellCode(s.expected)
-    } | ${cellCode(s.observed)}${
+      s.expected === undefined ? "— (none recorded)" : codeCell(s.expected)
+    } | ${codeCell(s.observed)}${
       inline ? `<br><sub>${cell(detail)}</sub>` : ""
     } | ${statusLabel(s.status)} |`;
   });
@@ -592,12 +582,12 @@ export function renderMarkdown(
   );
   out.push("## Environment");
   const envRows = environmentPairs(report.environment).map(([k, v]) =>
-    k === "command line" ? `| ${k} | ${cellCode(v)} |` : `| ${k} | ${cell(v)} |`
+    k === "command line" ? `| ${k} | ${codeCell(v)} |` : `| ${k} | ${cell(v)} |`
   );
   if (report.run) {
-    envRows.push(`| cases folder | ${cellCode(report.run.cases)} |`);
+    envRows.push(`| cases folder | ${codeCell(report.run.cases)} |`);
     envRows.push(
-      `| kit arguments | ${cellCode(report.run.args.join(" ") || "(none)")} |`,
+      `| kit arguments | ${codeCell(report.run.args.join(" ") || "(none)")} |`,
     );
   }
   out.push(["| | |", "|---|---|", ...envRows].join("\n"));
@@ -613,7 +603,7 @@ export function renderMarkdown(
       ),
     ].join("\n"),
   );
-  const matrix = layerMatrix(report.cases, (s) => statusLabel(s as Status));
+  const matrix = layerMatrix(report.cases, (c) => statusLabel(c.status));
   if (matrix) out.push("## Layers side by side", matrix);
   const sources = new Set(
     report.cases.flatMap((c) =>

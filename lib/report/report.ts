@@ -127,11 +127,17 @@ export interface KitReport {
   cases: ReportCase[];
 }
 
-const DECIDING: Status[] = ["failed", "known-deviation", "unjudged"];
+const DECIDING: Status[] = [
+  "failed",
+  "known-deviation",
+  "compat-differs",
+  "unjudged",
+];
 
 /**
  * The step that explains a case's verdict: the first failed one, else the
- * first known deviation, else the first unjudged one.
+ * first known deviation, else the first runtime difference from Node.js
+ * (`compat-differs`), else the first unjudged one.
  *
  * @example
  * ```ts

@@ -24,4 +24,3 @@ export * from "./runtimes.ts";
 export * from "./driver.ts";
 export * from "./describe.ts";
 export * from "./node_case.ts";
-export * from "./matrix.ts";

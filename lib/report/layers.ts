@@ -7,6 +7,8 @@
  * @module
  */
 
+import { codeCell } from "./table_cells.ts";
+
 /** What the matrix needs of a report row. */
 export interface MatrixRow {
   /** Case id. */
@@ -28,24 +30,24 @@ export const MATRIX_LAYERS: readonly string[] = [
 ];
 
 /**
- * A Markdown table of cases × layers with `label(status)` in each cell (`·`
+ * A Markdown table of cases × layers with `label(row)` in each cell (`·`
  * where a case has no such layer); `undefined` when no row has a node
  * layer, since without runtimes the results table already says it all.
  *
  * @example
  * ```ts
  * import { assertEquals } from "@std/assert";
- * import { layerMatrix } from "./matrix.ts";
+ * import { layerMatrix } from "./layers.ts";
  * const table = layerMatrix([
  *   { id: "a", layer: "syscall", status: "passed" },
  *   { id: "a", layer: "node@bun", status: "compat-differs" },
- * ], (s) => s);
+ * ], (r) => r.status);
  * assertEquals(table?.split("\n")[2], "| `a` | passed | · | · | · | · | compat-differs |");
  * ```
  */
-export function layerMatrix(
-  rows: readonly MatrixRow[],
-  label: (status: string) => string,
+export function layerMatrix<R extends MatrixRow>(
+  rows: readonly R[],
+  label: (row: R) => string,
 ): string | undefined {
   if (!rows.some((r) => r.layer.startsWith("node@"))) return undefined;
   const layers = [...MATRIX_LAYERS];
@@ -53,15 +55,15 @@ export function layerMatrix(
     if (r.layer !== "-" && !layers.includes(r.layer)) layers.push(r.layer);
   }
   const ids = [...new Set(rows.map((r) => r.id))];
-  const cell = new Map(rows.map((r) => [`${r.id}\u0000${r.layer}`, r.status]));
+  const cell = new Map(rows.map((r) => [`${r.id}\u0000${r.layer}`, r]));
   return [
     `| case | ${layers.join(" | ")} |`,
     `|---|${layers.map(() => "---").join("|")}|`,
     ...ids.map((id) =>
-      `| \`${id}\` | ${
+      `| ${codeCell(id)} | ${
         layers.map((l) => {
-          const s = cell.get(`${id}\u0000${l}`);
-          return s === undefined ? "·" : label(s);
+          const r = cell.get(`${id}\u0000${l}`);
+          return r === undefined ? "·" : label(r);
         }).join(" | ")
       } |`
     ),
