@@ -51,6 +51,8 @@ export interface BenchResult {
     jobs?: number;
     /** Sum of the case medians (what the cases themselves take). */
     casesSumMs: number;
+    /** The same sum per layer, largest first (what each layer adds). */
+    casesByLayerMs: { layer: string; ms: number; rows: number }[];
   };
   /** Per case and layer: median wall ms of the case body over the warm runs. */
   cases: { id: string; layer: string; medianMs: number }[];
@@ -123,11 +125,30 @@ export function summarizeBench(
           files: phases.files,
           jobs: phases.jobs,
           casesSumMs: Math.round(cases.reduce((t, c) => t + c.medianMs, 0)),
+          casesByLayerMs: byLayer(cases),
         },
       }
       : {}),
     cases,
   };
+}
+
+/** Sums case medians per layer, largest first. */
+function byLayer(
+  cases: { layer: string; medianMs: number }[],
+): { layer: string; ms: number; rows: number }[] {
+  const sums = new Map<string, { ms: number; rows: number }>();
+  for (const c of cases) {
+    const s = sums.get(c.layer) ?? { ms: 0, rows: 0 };
+    s.ms += c.medianMs;
+    s.rows++;
+    sums.set(c.layer, s);
+  }
+  return [...sums].map(([layer, s]) => ({
+    layer,
+    ms: Math.round(s.ms),
+    rows: s.rows,
+  })).sort((a, b) => b.ms - a.ms || (a.layer < b.layer ? -1 : 1));
 }
 
 /**
@@ -191,6 +212,13 @@ export function renderBench(r: BenchResult): string {
           "the cases themselves (sum of medians)",
           p.casesSumMs,
           p.jobs ? `(run in ${p.jobs} processes at once)` : "",
+        ),
+        ...(p.casesByLayerMs ?? []).flatMap((l) =>
+          line(
+            `  of which ${l.layer}`,
+            l.ms,
+            `(${l.rows} row${l.rows === 1 ? "" : "s"})`,
+          )
         ),
       ]
       : []),

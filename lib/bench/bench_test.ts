@@ -56,4 +56,17 @@ Deno.test("summarizeBench() says where the time goes and rates each layer run al
   assertStringIncludes(text, "where the warm kit's time goes");
   assertStringIncludes(text, "100 ms more per file");
   assertStringIncludes(text, "syscall layer alone, warm");
+  // The cases' time split by layer adds up to the whole, largest first.
+  const split = r.phases!.casesByLayerMs;
+  assertEquals(
+    split.map((l) => l.layer).sort(),
+    [...new Set(report.cases.map((c) => c.layer))].sort(),
+  );
+  assertEquals(
+    Math.abs(split.reduce((t, l) => t + l.ms, 0) - r.phases!.casesSumMs) <=
+      split.length,
+    true,
+  );
+  assertEquals(split.every((l, i) => i === 0 || split[i - 1].ms >= l.ms), true);
+  assertStringIncludes(text, `of which ${split[0].layer}`);
 });
