@@ -15,6 +15,7 @@
 
 import { currentPlatform, type OsName } from "../platform/platform.ts";
 import { runtimeHeader } from "../runtimes/runtimes.ts";
+import { Helper } from "../helper/helper.ts";
 
 /** What a report says about the machine. */
 export interface Environment {
@@ -44,6 +45,20 @@ export interface Environment {
   source?: KitSource | null;
   /** The command line of the kit's process, shell-quoted. */
   commandLine?: string;
+  /**
+   * Facts of the running kernel that differ between releases and explain a
+   * row (`null`: not measured here, e.g. no helper).
+   */
+  kernelFacts?: KernelFacts | null;
+}
+
+/** Kernel facts measured on the running kernel. */
+export interface KernelFacts {
+  /**
+   * Bytes `getsockopt(IPPROTO_TCP, TCP_INFO)` fills: `struct tcp_info`
+   * grows with releases (Linux 6.1: 232, 6.12: 248, 6.18 and 7.2: 280).
+   */
+  tcpInfoBytes: number;
 }
 
 /** Which revision of the kit ran. */
@@ -358,7 +373,15 @@ async function readCommandLine(): Promise<string> {
  */
 export async function probeEnvironment(): Promise<Environment> {
   const p = currentPlatform();
-  const [gcc, tcpdump, sysctls, osRelease, source, commandLine] = await Promise
+  const [
+    gcc,
+    tcpdump,
+    sysctls,
+    osRelease,
+    source,
+    commandLine,
+    kernelFacts,
+  ] = await Promise
     .all([
       probe("gcc", ["--version"]),
       probe("tcpdump", ["--version"]),
@@ -371,6 +394,7 @@ export async function probeEnvironment(): Promise<Environment> {
         (url) => probe("cat", [filePath(url)]),
       ),
       readCommandLine(),
+      probeKernelFacts(),
     ]);
   return {
     os: p.os,
@@ -386,5 +410,32 @@ export async function probeEnvironment(): Promise<Environment> {
     distribution: prettyName(osRelease),
     source,
     commandLine,
+    kernelFacts,
   };
+}
+
+/**
+ * Measures the {@linkcode KernelFacts} through the C helper (an unconnected
+ * TCP socket's `tcp-info`); `null` when the helper cannot run here or the
+ * kernel has no TCP_INFO.
+ *
+ * @example
+ * ```ts ignore
+ * import { probeKernelFacts } from "./environment.ts";
+ * console.log((await probeKernelFacts())?.tcpInfoBytes); // 280 on Linux 6.18
+ * ```
+ */
+export async function probeKernelFacts(): Promise<KernelFacts | null> {
+  try {
+    await using h = await Helper.start({ name: "kernel-facts" });
+    const fd = (await h.expectOk("socket 4")).fields.fd;
+    const info = await h.run(`tcp-info ${fd}`);
+    await h.expectOk(`close ${fd}`);
+    const bytes = Number(info.fields.len);
+    return info.kind === "ok" && Number.isInteger(bytes) && bytes > 0
+      ? { tcpInfoBytes: bytes }
+      : null;
+  } catch {
+    return null; // no helper here (or not allowed to run): not measured
+  }
 }

@@ -4,8 +4,11 @@ import {
   kitSourceFrom,
   prettyName,
   probeEnvironment,
+  probeKernelFacts,
   shellJoin,
 } from "./environment.ts";
+import { ensureHelper } from "../helper/build.ts";
+import { environmentPairs } from "./markdown.ts";
 
 Deno.test("firstLine() takes the first non-empty line, or null", () => {
   assertEquals(
@@ -94,5 +97,24 @@ Deno.test("prettyName() and shellJoin() read and write what a shell would", () =
       "a b",
     ]),
     "'/opt/my deno/deno' run -P=kit scripts/kit.ts --filter 'a b'",
+  );
+});
+
+Deno.test("probeKernelFacts() measures TCP_INFO's length where the helper runs, else says not measured", async () => {
+  const facts = await probeKernelFacts();
+  const helper = await ensureHelper();
+  if (helper.available && ["linux", "freebsd"].includes(Deno.build.os)) {
+    // struct tcp_info: 104 bytes in Linux 3.x, 280 in 6.18; never more
+    // than the 1024-byte buffer the helper offers.
+    const bytes = facts?.tcpInfoBytes ?? 0;
+    assert(bytes >= 104 && bytes < 1024, `TCP_INFO ${bytes} bytes`);
+  } else {
+    assertEquals(facts, null);
+  }
+  const env = await probeEnvironment();
+  const pairs = new Map(environmentPairs({ ...env, kernelFacts: facts }));
+  assertEquals(
+    pairs.get("TCP_INFO"),
+    facts ? `${facts.tcpInfoBytes} bytes` : "not measured (no helper)",
   );
 });

@@ -158,6 +158,14 @@ export function environmentPairs(e: Environment): [string, string][] {
     ...Object.entries(e.runtimes ?? {}),
     ["root", e.root === null ? "n/a" : e.root ? "yes" : "no"],
   );
+  if (e.kernelFacts !== undefined) {
+    pairs.push([
+      "TCP_INFO",
+      e.kernelFacts
+        ? `${e.kernelFacts.tcpInfoBytes} bytes`
+        : "not measured (no helper)",
+    ]);
+  }
   if (e.source !== undefined) pairs.push(["kit", sourceLine(e.source)]);
   if (e.commandLine) pairs.push(["command line", e.commandLine]);
   const sysctls = Object.entries(e.sysctls);

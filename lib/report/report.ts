@@ -414,6 +414,8 @@ const environmentShape = {
     } satisfies Fields<KitSource>,
   ).nullable().optional(),
   commandLine: z.string().optional(),
+  kernelFacts: z.looseObject({ tcpInfoBytes: z.number() }).nullable()
+    .optional(),
 } satisfies Fields<Environment>;
 const reportSchema: z.ZodType<KitReport> = z.looseObject(
   {
