@@ -53,7 +53,7 @@ async function alive(pids: number[]): Promise<number[]> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const why = (await ensureHelper()).available
-  ? await tcpdumpUnavailable()
+  ? (await tcpdumpUnavailable())?.reason
   : "the C helper is not available";
 
 /**

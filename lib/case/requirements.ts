@@ -10,6 +10,7 @@
  * @module
  */
 
+import type { UnavailableKind } from "../platform/unavailable.ts";
 import { ensureHelper } from "../helper/build.ts";
 import { currentPlatform } from "../platform/platform.ts";
 import { tcpdumpUnavailable } from "../wire/tcpdump.ts";
@@ -39,7 +40,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
  * (installed, but this process may not use it), `unsupported` (this OS
  * cannot), or `broken` (present and permitted, but it fails).
  */
-export type UnmetKind = "absent" | "not-permitted" | "unsupported" | "broken";
+export type UnmetKind = UnavailableKind;
 
 /** An unmet requirement, with why. */
 export interface Unmet {
@@ -63,26 +64,6 @@ function ipv6(): Promise<Omit<Unmet, "requirement"> | undefined> {
   }
 }
 
-/** Sorts tcpdump's reasons (see lib/wire/tcpdump.ts) into kinds. */
-function tcpdumpKind(reason: string): UnmetKind {
-  if (/is not installed/.test(reason)) return "absent";
-  if (/may not run|run as root|CAP_NET_RAW/.test(reason)) {
-    return "not-permitted";
-  }
-  if (/captures on Linux's loopback/.test(reason)) return "unsupported";
-  return "broken";
-}
-
-/** Sorts the network-namespace check's reasons (lib/netns/) into kinds. */
-function netnsKind(reason: string): UnmetKind {
-  if (/Linux only/.test(reason)) return "unsupported";
-  if (/not installed/.test(reason)) return "absent";
-  if (/run permissions|not permitted|Permission denied/i.test(reason)) {
-    return "not-permitted";
-  }
-  return "broken";
-}
-
 const checks: Record<
   Requirement,
   () => Promise<Omit<Unmet, "requirement"> | undefined>
@@ -101,15 +82,9 @@ const checks: Record<
     ),
   // Linux, tcpdump installed and runnable, and allowed to capture on lo
   // (checked by starting a real capture); the reason says how to enable it.
-  tcpdump: async () => {
-    const reason = await tcpdumpUnavailable();
-    return reason ? { kind: tcpdumpKind(reason), reason } : undefined;
-  },
+  tcpdump: () => tcpdumpUnavailable(),
   // A network namespace of the kit's own, with nftables in it (root).
-  netns: async () => {
-    const reason = await netnsUnavailable();
-    return reason ? { kind: netnsKind(reason), reason } : undefined;
-  },
+  netns: () => netnsUnavailable(),
   posix: () =>
     Promise.resolve(
       currentPlatform().os === "windows"

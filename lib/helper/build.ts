@@ -13,6 +13,7 @@
  * @module
  */
 
+import type { UnavailableKind } from "../platform/unavailable.ts";
 import { fromFileUrl, join } from "@std/path";
 import { withLock } from "../lock/mod.ts";
 import { cacheDir, currentPlatform } from "../platform/mod.ts";
@@ -29,11 +30,7 @@ const CFLAGS = ["-O2", "-std=c11", "-Wall", "-Wextra", "-Werror"];
  * - `broken`: a compiler exists but the build failed (a defect to report,
  *   never a reason to skip).
  */
-export type HelperUnavailableKind =
-  | "absent"
-  | "not-permitted"
-  | "unsupported"
-  | "broken";
+export type HelperUnavailableKind = UnavailableKind;
 
 /** Whether the helper can run here: its path, or why not. */
 export type HelperAvailability =

@@ -18,6 +18,7 @@
  * @module
  */
 
+import type { Unavailable } from "../platform/unavailable.ts";
 import { currentPlatform } from "../platform/mod.ts";
 import { TIMED_OUT, within } from "../deadline/mod.ts";
 import type { Helper, HelperOptions } from "../helper/helper.ts";
@@ -88,7 +89,7 @@ async function run(
   return { code: out.code, output: text.split("\n")[0] ?? "" };
 }
 
-let memo: Promise<string | undefined> | undefined;
+let memo: Promise<Unavailable | undefined> | undefined;
 
 /**
  * Why a namespace of the kit's own cannot be made here, or `undefined`
@@ -99,17 +100,22 @@ let memo: Promise<string | undefined> | undefined;
  * ```ts ignore
  * import { netnsUnavailable } from "./netns.ts";
  * const why = await netnsUnavailable();
- * if (why) console.log(`skipped: ${why}`);
+ * if (why) console.log(`skipped (${why.kind}): ${why.reason}`);
  * ```
  */
-export function netnsUnavailable(): Promise<string | undefined> {
+export function netnsUnavailable(): Promise<Unavailable | undefined> {
   memo ??= check();
   return memo;
 }
 
-async function check(): Promise<string | undefined> {
+async function check(): Promise<Unavailable | undefined> {
   const { os } = currentPlatform();
-  if (os !== "linux") return `network namespaces are Linux only; this is ${os}`;
+  if (os !== "linux") {
+    return {
+      kind: "unsupported",
+      reason: `network namespaces are Linux only; this is ${os}`,
+    };
+  }
   const checks = [
     [
       NETNS_PREFIX[0],
@@ -129,9 +135,18 @@ async function check(): Promise<string | undefined> {
     checks.map(([program, args]) => run(program, [...args])),
   );
   const failed = results.findIndex((r) => r.code !== 0);
-  return failed < 0
-    ? undefined
-    : `cannot make ${checks[failed][2]}: ${results[failed].output}`;
+  if (failed < 0) return undefined;
+  const { code, output } = results[failed];
+  return {
+    // 127/126: run() could not start the tool (not installed / not in
+    // Deno's run permissions); unshare without root says EPERM.
+    kind: code === 127
+      ? "absent"
+      : code === 126 || /not permitted|permission denied/i.test(output)
+      ? "not-permitted"
+      : "broken",
+    reason: `cannot make ${checks[failed][2]}: ${output}`,
+  };
 }
 
 /**

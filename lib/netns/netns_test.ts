@@ -13,7 +13,7 @@ import {
 const why = await netnsUnavailable();
 const built = await ensureHelper();
 const ignore = why !== undefined || !built.available;
-if (why) console.error(`netns tests skipped: ${why}`);
+if (why) console.error(`netns tests skipped: ${why.reason}`);
 const opts = { sanitizeOps: true, sanitizeResources: true, ignore };
 
 Deno.test("dropWithoutSyn() refuses a value that is not a port", () => {

@@ -15,3 +15,4 @@
 
 export * from "./platform.ts";
 export * from "./cache_dir.ts";
+export * from "./unavailable.ts";

@@ -18,7 +18,7 @@ import { matchSequence, sequenceOf } from "./sequence.ts";
 // These tests capture for real; without tcpdump (or the right to capture)
 // they are ignored, and the reason is printed.
 const noTcpdump = await tcpdumpUnavailable();
-if (noTcpdump) console.error(`capture tests ignored: ${noTcpdump}`);
+if (noTcpdump) console.error(`capture tests ignored: ${noTcpdump.reason}`);
 const noIpv6 = await missingRequirement(["ipv6"]);
 const sanitize = { sanitizeOps: true, sanitizeResources: true };
 

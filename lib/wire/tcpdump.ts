@@ -10,6 +10,7 @@
  * @module
  */
 
+import type { Unavailable, UnavailableKind } from "../platform/unavailable.ts";
 import { TextLineStream } from "@std/streams/text-line-stream";
 import type { ExitStatus } from "../helper/protocol.ts";
 import { TIMED_OUT, within } from "../deadline/within.ts";
@@ -77,8 +78,8 @@ export function tcpdumpCommand(
 
 /** Raised when tcpdump cannot be started from Deno at all. */
 export class TcpdumpUnavailable extends Error {
-  /** Creates the error with the reason and how to fix it. */
-  constructor(readonly reason: string) {
+  /** Creates the error with the kind of problem, the reason and the fix. */
+  constructor(readonly kind: UnavailableKind, readonly reason: string) {
     super(reason);
     this.name = "TcpdumpUnavailable";
   }
@@ -153,6 +154,7 @@ export class TcpdumpProcess implements AsyncDisposable {
     } catch (e) {
       if (e instanceof Deno.errors.NotFound) {
         throw new TcpdumpUnavailable(
+          "absent",
           `${command} is not installed: apt-get install -y tcpdump (or run scripts/setup.sh as root)`,
         );
       }
@@ -161,6 +163,7 @@ export class TcpdumpProcess implements AsyncDisposable {
         e instanceof Deno.errors.PermissionDenied
       ) {
         throw new TcpdumpUnavailable(
+          "not-permitted",
           `Deno may not run ${command} (${
             (e as Error).message
           }): run with -P (deno.json permissions.default.run lists "tcpdump") or --allow-run=tcpdump`,
@@ -277,15 +280,19 @@ export class TcpdumpProcess implements AsyncDisposable {
  * ```ts ignore
  * import { tcpdumpUnavailable } from "./tcpdump.ts";
  * const why = await tcpdumpUnavailable();
- * if (why) console.log(`wire layer skipped: ${why}`);
+ * if (why) console.log(`wire layer skipped (${why.kind}): ${why.reason}`);
  * ```
  */
 export async function tcpdumpUnavailable(
   timeoutMs = 5000,
   spawn: typeof TcpdumpProcess.spawn = TcpdumpProcess.spawn,
-): Promise<string | undefined> {
+): Promise<Unavailable | undefined> {
   if (Deno.build.os !== "linux") {
-    return `the wire layer captures on Linux's loopback (lo); this is ${Deno.build.os}`;
+    return {
+      kind: "unsupported",
+      reason:
+        `the wire layer captures on Linux's loopback (lo); this is ${Deno.build.os}`,
+    };
   }
   let td: TcpdumpProcess;
   try {
@@ -296,7 +303,9 @@ export async function tcpdumpUnavailable(
       Math.ceil(timeoutMs / 1000) + 3,
     );
   } catch (e) {
-    if (e instanceof TcpdumpUnavailable) return e.reason;
+    if (e instanceof TcpdumpUnavailable) {
+      return { kind: e.kind, reason: e.reason };
+    }
     throw e;
   }
   await using _ = td;
@@ -304,12 +313,38 @@ export async function tcpdumpUnavailable(
   if (td.listening) return undefined;
   const said = td.stderr.filter((l) => !l.startsWith("tcpdump: verbose"))
     .join(" ").trim();
-  if (td.exitStatus) {
-    return `tcpdump cannot capture on ${LOOPBACK}: ${
-      said || `exit ${td.exitStatus.code}`
-    }; run as root, or give tcpdump CAP_NET_RAW and CAP_NET_ADMIN (setcap cap_net_raw,cap_net_admin=eip "$(command -v tcpdump)")`;
+  // Under `timeout`, a tcpdump that cannot be found or run is timeout's
+  // exit 127 or 126 (coreutils), not tcpdump's own failure.
+  if (td.exitStatus?.code === 127) {
+    return {
+      kind: "absent",
+      reason: `tcpdump is not installed (${
+        said || "exit 127"
+      }): apt-get install -y tcpdump (or run scripts/setup.sh as root)`,
+    };
   }
-  return `tcpdump did not start capturing on ${LOOPBACK} within ${timeoutMs} ms${
-    said ? `: ${said}` : ""
-  }`;
+  if (td.exitStatus?.code === 126) {
+    return {
+      kind: "not-permitted",
+      reason: `tcpdump cannot be run (${said || "exit 126"})`,
+    };
+  }
+  if (td.exitStatus) {
+    // tcpdump ran and gave up: without the privilege it says so
+    // ("You don't have permission to capture on that device", "Operation
+    // not permitted"); anything else is a tcpdump that does not work.
+    return {
+      kind: /permission|not permitted/i.test(said) ? "not-permitted" : "broken",
+      reason: `tcpdump cannot capture on ${LOOPBACK}: ${
+        said || `exit ${td.exitStatus.code}`
+      }; run as root, or give tcpdump CAP_NET_RAW and CAP_NET_ADMIN (setcap cap_net_raw,cap_net_admin=eip "$(command -v tcpdump)")`,
+    };
+  }
+  return {
+    kind: "broken",
+    reason:
+      `tcpdump did not start capturing on ${LOOPBACK} within ${timeoutMs} ms${
+        said ? `: ${said}` : ""
+      }`,
+  };
 }

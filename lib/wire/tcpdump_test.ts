@@ -33,3 +33,23 @@ Deno.test({
     assertEquals(lifetimes[0]! >= 3 && lifetimes[0]! <= 10, true);
   },
 });
+
+Deno.test({
+  name:
+    "tcpdumpUnavailable() sorts a tcpdump it cannot start as absent or not permitted, never broken",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    const why = await tcpdumpUnavailable(
+      3000,
+      (args, _command, lifetimeS) =>
+        TcpdumpProcess.spawn(args, "closewait-no-such-tcpdump", lifetimeS),
+    );
+    // Outside the run permissions Deno refuses it (not permitted); with
+    // --allow-run it is not found (absent). Either way a skip, not a defect.
+    assertEquals(
+      ["absent", "not-permitted"].includes(why?.kind ?? "none"),
+      true,
+      JSON.stringify(why),
+    );
+  },
+});
