@@ -203,6 +203,7 @@ async function main(args: string[]): Promise<number> {
       run,
       (p) => progress.show(p),
       interrupt.signal,
+      opts.jobs,
     );
   } finally {
     progress.clear();

@@ -82,6 +82,7 @@ async function main(args: string[]): Promise<number> {
         run,
         undefined,
         interrupt.signal,
+        opts.jobs,
       );
       if (interrupt.signal.aborted) break; // the interrupted run is dropped
       durations.push(performance.now() - runStarted);

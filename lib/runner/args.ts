@@ -85,6 +85,33 @@ export interface KitOptions {
   require: Requirement[];
   /** Detail every row in the Markdown report (default: when one case ran). */
   evidence?: boolean;
+  /** How many test processes run at once (`--jobs`; default: one per core). */
+  jobs?: number;
+}
+
+/** The most test processes `--jobs` accepts. */
+export const MAX_JOBS = 32;
+
+/**
+ * Reads `--jobs N`: how many test processes run at once, 1 to
+ * {@linkcode MAX_JOBS}; anything else is a usage error.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { parseJobs } from "./args.ts";
+ * assertEquals(parseJobs("4"), 4);
+ * assertThrows(() => parseJobs("0"));
+ * assertThrows(() => parseJobs("2.5"));
+ * ```
+ */
+export function parseJobs(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_JOBS) {
+    throw new UsageError(
+      `--jobs ${text}: not a whole number from 1 to ${MAX_JOBS}`,
+    );
+  }
+  return Number(text);
 }
 
 /** Reads `--runtime a,b` ({@linkcode parseRuntimes}); bad input is a usage error. */
@@ -121,6 +148,9 @@ Options:
                        (<case-id>.ipv4.pkt, <case-id>.ipv6.pkt)
   --require LIST       fail, not skip, a case that lacks one of these
                        (comma-separated: ${REQUIREMENT_NAMES.join(", ")})
+  --jobs N             test processes at once (default: one per core, here ${
+    navigator.hardwareConcurrency || 1
+  })
   -h, --help           show this help
 
 Report files must be under reports/: the kit's permissions (deno.json,
@@ -193,6 +223,7 @@ export function parseKitArgs(args: string[]): KitOptions {
       "cases",
       "require",
       "packetdrill",
+      "jobs",
     ],
   });
   const flags = { ...booleans, ...strings };
@@ -226,5 +257,6 @@ export function parseKitArgs(args: string[]): KitOptions {
       : {}),
     require: strings.require !== undefined ? parseRequire(strings.require) : [],
     ...(booleans.evidence ? { evidence: true } : {}),
+    ...(strings.jobs !== undefined ? { jobs: parseJobs(strings.jobs) } : {}),
   };
 }

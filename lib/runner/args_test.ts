@@ -217,3 +217,11 @@ Deno.test("parseKitArgs() reads --runtime as a list of runtimes; an unknown one 
     "unknown runtime",
   );
 });
+
+Deno.test("parseKitArgs() reads --jobs as 1 to 32 test processes; anything else is a usage error", () => {
+  assertEquals(parseKitArgs(["--jobs", "3"]).jobs, 3);
+  assertEquals(parseKitArgs([]).jobs, undefined);
+  for (const bad of ["0", "33", "-1", "two", "1.5", ""]) {
+    assertThrows(() => parseKitArgs([`--jobs=${bad}`]), UsageError, "--jobs");
+  }
+});

@@ -10,6 +10,7 @@ import { type Layer, LAYERS } from "../expectations/mod.ts";
 import {
   type CaseFilter,
   parseFilter,
+  parseJobs,
   parseRequire,
   REQUIREMENT_NAMES,
 } from "../runner/args.ts";
@@ -31,11 +32,13 @@ export interface SoakOptions {
   json?: string;
   /** `--require LIST`: requirements whose absence fails a case. */
   require: Requirement[];
+  /** `--jobs N`: test processes at once (default: one per core). */
+  jobs?: number;
 }
 
 /** `deno task soak --help`. */
 export const SOAK_HELP =
-  `Usage: deno task soak [--runs N] [--stress] [--filter TEXT|/REGEX/] [--layer LAYER] [--require LIST] [--json FILE]
+  `Usage: deno task soak [--runs N] [--stress] [--filter TEXT|/REGEX/] [--layer LAYER] [--require LIST] [--jobs N] [--json FILE]
 
 Runs the kit's cases N times in a row and prints, per case and layer, how
 many runs passed, failed or were skipped and the spread (min/median/p95/max)
@@ -48,6 +51,7 @@ loopback connection beyond TIME_WAIT was left behind.
   --layer LAYER       one layer only: ${LAYERS.join(", ")}
   --require LIST      fail, not skip, a case that lacks one of these
                       (comma-separated: ${REQUIREMENT_NAMES.join(", ")})
+  --jobs N            test processes at once (default: one per core)
   --json FILE         write the summary as JSON (under reports/)
   -h, --help          this text
 
@@ -63,12 +67,14 @@ Exit status: 0 every run passed and nothing was left behind, 1 otherwise,
  * import { parseSoakArgs } from "./args.ts";
  * assertEquals(parseSoakArgs(["--runs", "500"]).runs, 500);
  * assertThrows(() => parseSoakArgs(["--runs", "0"]));
+ * assertEquals(parseSoakArgs(["--jobs", "4"]).jobs, 4);
+ * assertThrows(() => parseSoakArgs(["--jobs", "0"]));
  * ```
  */
 export function parseSoakArgs(args: string[]): SoakOptions {
   const { help, booleans, strings: flags } = parseFlags(args, {
     boolean: ["stress"],
-    string: ["runs", "filter", "layer", "json", "require"],
+    string: ["runs", "filter", "layer", "json", "require", "jobs"],
   });
   const runsText = (flags.runs as string | undefined) ?? "10";
   if (!/^\d+$/.test(runsText) || Number(runsText) < 1) {
@@ -90,5 +96,6 @@ export function parseSoakArgs(args: string[]): SoakOptions {
     layer: layer as Layer | undefined,
     json: flags.json as string | undefined,
     require: flags.require !== undefined ? parseRequire(flags.require) : [],
+    ...(flags.jobs !== undefined ? { jobs: parseJobs(flags.jobs) } : {}),
   };
 }
