@@ -21,8 +21,9 @@ import { checkLaunch } from "../lib/runner/launch.ts";
 import { type KitReport, parseKitReport } from "../lib/report/report.ts";
 import { runDenoTest } from "../lib/runner/deno_test_process.ts";
 import { findTestFiles } from "../lib/runner/runner.ts";
+import { parseJobs } from "../lib/runner/args.ts";
 
-const HELP = `Usage: deno task bench [--runs N] [--json FILE]
+const HELP = `Usage: deno task bench [--runs N] [--jobs LIST] [--json FILE]
 
 Measures, side by side: \`deno test\` on an empty file, the whole kit warm
 (helper already built) and cold (helper cache key removed, so gcc runs), the
@@ -31,6 +32,8 @@ test process loading every case file as one module, and one isolate per file
 as plain \`deno test\` would), and each case's median time over the warm runs.
 
   --runs N     measured runs of each (default 3; one unmeasured warm-up first)
+  --jobs LIST  also time the warm kit with these numbers of test processes at
+               once (comma-separated, e.g. 1,2,4; the default is one per core)
   --json FILE  write the figures as JSON (under reports/)
   -h, --help   this text`;
 
@@ -94,7 +97,7 @@ async function timed(args: string[]): Promise<number> {
 
 async function main(args: string[]): Promise<number> {
   const { help, strings: flags } = parseFlags(args, {
-    string: ["runs", "json"],
+    string: ["runs", "json", "jobs"],
   });
   if (help) {
     console.log(HELP);
@@ -106,6 +109,9 @@ async function main(args: string[]): Promise<number> {
     throw new UsageError(`--runs ${runsText}: not a positive whole number`);
   }
   const runs = Number(runsText);
+  const jobsList = flags.jobs === undefined
+    ? []
+    : [...new Set(flags.jobs.split(",").map((j) => parseJobs(j.trim())))];
   const json = flags.json;
   if (json) {
     await prepareOutputPath(
@@ -124,6 +130,7 @@ async function main(args: string[]): Promise<number> {
   const cold: number[] = [];
   const reports: KitReport[] = [];
   const layers: Record<string, number[]> = {};
+  const byJobs: Record<string, number[]> = {};
   const kitStart: number[] = [];
   const loadTogether: number[] = [];
   const loadPerFile: number[] = [];
@@ -141,7 +148,9 @@ async function main(args: string[]): Promise<number> {
     console.error(
       `run ${i + 1}/${runs}: empty deno test, warm kit, ${
         ALONE.join(" and ")
-      } alone, kit start-up, loading the cases, cold kit`,
+      } alone, ${
+        jobsList.map((j) => `--jobs ${j}, `).join("")
+      }kit start-up, loading the cases, cold kit`,
     );
     empty.push(await timed(["test", "-P", EMPTY_TEST]));
     const out = `${SCRATCH}/warm-${i}.json`;
@@ -153,6 +162,15 @@ async function main(args: string[]): Promise<number> {
           ...kit(`${SCRATCH}/${layer}-${i}.json`),
           "--layer",
           layer,
+        ]),
+      );
+    }
+    for (const jobs of jobsList) {
+      (byJobs[jobs] ??= []).push(
+        await timed([
+          ...kit(`${SCRATCH}/jobs-${jobs}-${i}.json`),
+          "--jobs",
+          String(jobs),
         ]),
       );
     }
@@ -169,6 +187,7 @@ async function main(args: string[]): Promise<number> {
     files: files.length,
     jobs: navigator.hardwareConcurrency || 1,
     layers,
+    byJobs,
   });
   const env = reports[0]?.environment;
   if (env) {

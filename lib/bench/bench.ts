@@ -26,6 +26,8 @@ export interface BenchPhases {
   jobs?: number;
   /** Wall ms of the kit run alone for a layer, per run (`--layer`). */
   layers?: Record<string, number[]>;
+  /** Wall ms of the warm kit per number of test processes (`--jobs N`). */
+  byJobs?: Record<string, number[]>;
 }
 
 /** What one bench run measured. */
@@ -40,6 +42,8 @@ export interface BenchResult {
   warmRatio: number;
   /** A layer run alone (warm): its wall times and its ratio. */
   layers: { layer: string; ms: Distribution; ratio: number }[];
+  /** The warm kit with `--jobs N`: its wall times and its ratio. */
+  jobs?: { jobs: number; ms: Distribution; ratio: number }[];
   /** Where the warm kit's time goes (medians), when measured. */
   phases?: {
     kitStartMs?: number;
@@ -102,6 +106,13 @@ export function summarizeBench(
       const ms = distribution(values, "ms");
       return { layer, ms, ratio: ratio(ms.median, empty.median) };
     });
+  const jobs = Object.entries(phases.byJobs ?? {})
+    .filter(([, values]) => values.length > 0)
+    .map(([n, values]) => {
+      const ms = distribution(values, "ms");
+      return { jobs: Number(n), ms, ratio: ratio(ms.median, empty.median) };
+    })
+    .sort((a, b) => a.jobs - b.jobs);
   const together = median(phases.loadTogetherMs);
   const perFile = median(phases.loadPerFileMs);
   const measured = phases.kitStartMs || together !== undefined ||
@@ -112,6 +123,7 @@ export function summarizeBench(
     coldKitMs: distribution(coldMs, "ms"),
     warmRatio: ratio(warm.median, empty.median),
     layers,
+    ...(jobs.length > 0 ? { jobs } : {}),
     ...(measured
       ? {
         phases: {
@@ -187,6 +199,13 @@ export function renderBench(r: BenchResult): string {
     } x`,
     ...r.layers.map((l) =>
       row(`${l.layer} layer alone, warm`, l.ms, `  ${l.ratio.toFixed(1)} x`)
+    ),
+    ...(r.jobs ?? []).map((j) =>
+      row(
+        `whole kit, warm, --jobs ${j.jobs}`,
+        j.ms,
+        `  ${j.ratio.toFixed(1)} x`,
+      )
     ),
     ...(p
       ? [

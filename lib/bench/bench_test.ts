@@ -42,7 +42,12 @@ Deno.test("summarizeBench() says where the time goes and rates each layer run al
     files: 11,
     jobs: 2,
     layers: { syscall: [400], deno: [240] },
+    byJobs: { "4": [600, 640, 620], "1": [1600] },
   });
+  assertEquals(r.jobs?.map((j) => [j.jobs, j.ms.median, j.ratio]), [
+    [1, 1600, 20],
+    [4, 620, 7.8],
+  ]);
   assertEquals(r.layers.map((l) => [l.layer, l.ratio]), [
     ["syscall", 5],
     ["deno", 3],
@@ -56,6 +61,7 @@ Deno.test("summarizeBench() says where the time goes and rates each layer run al
   assertStringIncludes(text, "where the warm kit's time goes");
   assertStringIncludes(text, "100 ms more per file");
   assertStringIncludes(text, "syscall layer alone, warm");
+  assertStringIncludes(text, "whole kit, warm, --jobs 4");
   // The cases' time split by layer adds up to the whole, largest first.
   const split = r.phases!.casesByLayerMs;
   assertEquals(
