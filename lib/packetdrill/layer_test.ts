@@ -163,3 +163,31 @@ Deno.test("scriptFolderProblem() refuses a folder the process may not write", as
     "not writable with this process's permissions",
   );
 });
+
+Deno.test("packetdrillRows() runs scripts a few at a time and keeps each verdict with its row", async () => {
+  const ids = ["tcp-write-after-peer-close", "tcp-linger-zero-sends-rst"];
+  const wires = await Promise.all(ids.map(wireRow));
+  let running = 0;
+  let most = 0;
+  const run = async (name: string): Promise<ScriptRun> => {
+    most = Math.max(most, ++running);
+    // The first script finishes last: verdicts must not follow the order
+    // in which runs end.
+    await new Promise((r) => setTimeout(r, name.endsWith("ipv4.pkt") ? 20 : 5));
+    running--;
+    return name === "tcp-linger-zero-sends-rst.ipv6.pkt"
+      ? { status: "failed", message: "x.pkt:9: error", durationMs: 7 }
+      : { status: "passed", durationMs: 3 };
+  };
+  const { rows } = await packetdrillRows(wires, {
+    kit: KIT,
+    runScript: run,
+    jobs: 2,
+  });
+  assertEquals(most, 2);
+  assertEquals(rows.map((r) => [r.id, r.status, r.durationMs]), [
+    ["tcp-write-after-peer-close", "passed", 6],
+    ["tcp-linger-zero-sends-rst", "failed", 10],
+  ]);
+  assertEquals(rows[1].step, "tcp-linger-zero-sends-rst.ipv6.pkt");
+});
