@@ -7,6 +7,11 @@
  * above the kernel's limit are clamped (120 s since Linux 5.8, earlier the
  * tcp_fin_timeout sysctl), read back through getsockopt.
  *
+ * The client binds its port before it connects (`boundPair()`): a port
+ * connect() picks may also be held by other connections' TIME_WAIT sockets
+ * (connect() shares ports across destinations), and a bind() of it would
+ * then fail for them, not for this case (1 of 200 soak runs did).
+ *
  * Source: net/ipv4/tcp.c __tcp_close() and do_tcp_setsockopt() TCP_LINGER2;
  * gVisor socket_inet_loopback_isolated.cc TCPFinWait2Test,
  * TCPLinger2TimeoutAfterClose (shared/notes/teardown-catalog.md).
@@ -88,7 +93,7 @@ await conformanceCase({
     );
     await h.expectOk(`close ${clamp}`);
 
-    const pair = await h.pair();
+    const pair = await h.boundPair();
     const port = pair.client.local.port;
     s.check(
       `TCP_LINGER2 ${LINGER2_S} (read back)`,
@@ -119,7 +124,7 @@ await conformanceCase({
     );
     await h.expectOk(`close ${pair.server.fd}`);
 
-    const abort = await h.pair();
+    const abort = await h.boundPair();
     await abortInFinWait2(s, h, abort);
     await s.checkState(
       "linger2 -1: client state after close()",

@@ -5,6 +5,11 @@
  * passive closer keeps nothing: its address binds again at once. SO_LINGER
  * {on, 0} skips TIME_WAIT altogether. The kit never waits the 60 s out.
  *
+ * The client binds its port before it connects (`boundPair()`): a port
+ * connect() picks may also be held by other connections' TIME_WAIT sockets
+ * (connect() shares ports across destinations), and a bind() of it would
+ * then fail for them, not for this case (2 of 200 soak runs did).
+ *
  * Source: RFC 9293 §3.6 (TIME-WAIT is the active closer's); include/net/tcp.h
  * TCP_TIMEWAIT_LEN; gVisor socket_inet_loopback_isolated.cc
  * TCPActiveCloseTimeWait*, TCPPassiveCloseNoTimeWait*
@@ -47,7 +52,7 @@ await conformanceCase({
   needs: ["helper"],
   async fn(s) {
     await using h = await s.helper("helper");
-    const p = await h.pair();
+    const p = await h.boundPair();
     s.check(
       "client close() (active)",
       brief(await h.run(`close ${p.client.fd}`)),
@@ -68,7 +73,7 @@ await conformanceCase({
       await bindAgain(h, p.server.local.port, false),
     );
 
-    const abort = await h.pair();
+    const abort = await h.boundPair();
     await h.expectOk(`linger ${abort.client.fd} 1 0`);
     s.check(
       "SO_LINGER {1, 0}: client close()",

@@ -356,6 +356,36 @@ export class Helper implements AsyncDisposable {
   }
 
   /**
+   * A pair like {@linkcode Helper.pair}, but the client binds its port
+   * (bind to port 0, then connect) instead of letting connect() pick one.
+   * connect() may give a port that other sockets already use towards other
+   * destinations, TIME_WAIT ones of earlier connections included, and
+   * leaves a bound port alone: this client's address is its own, so a case
+   * that binds it again after the client is gone sees only what the client
+   * left (its TIME_WAIT, or nothing).
+   */
+  async boundPair(address = "127.0.0.1"): Promise<HelperPair> {
+    const listener = await this.listen(address);
+    const reserved = await this.reservePort(address);
+    const host = listener.local.address.includes(":")
+      ? `[${listener.local.address}]`
+      : listener.local.address;
+    const connected = await this.expectOk(
+      `connect-fd ${reserved.fd} ${host} ${listener.local.port}`,
+    );
+    const client = { ...this.#socket(connected), fd: reserved.fd };
+    const server = await this.accept(listener.fd);
+    await this.expectOk(`close ${listener.fd}`);
+    return {
+      client,
+      server,
+      clientTuple: { local: client.local, remote: server.local },
+      serverTuple: { local: server.local, remote: client.local },
+      handshakeUs: elapsedUs(connected.t0, connected.t1),
+    };
+  }
+
+  /**
    * CLOCK_REALTIME − CLOCK_MONOTONIC in ns, so helper timestamps (`t0`,
    * `t1`) can be set against tcpdump's (which are realtime).
    */

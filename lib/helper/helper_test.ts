@@ -6,6 +6,7 @@ import {
 } from "@std/assert";
 import { Helper, HelperError } from "./helper.ts";
 import { ensureHelper } from "./build.ts";
+import { brief } from "./protocol.ts";
 
 const built = await ensureHelper();
 const ignore = !built.available;
@@ -117,6 +118,30 @@ Deno.test({
       const s = await h.accept(l.fd);
       assertEquals(c.peer, s.local);
       assertEquals(await h.tcpState(s.fd), "ESTABLISHED");
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "Helper.boundPair() connects a client whose port it bound first, and that port frees with it",
+  ...opts,
+  async fn() {
+    await using h = await Helper.start();
+    const p = await h.boundPair();
+    assertEquals(p.client.peer, p.server.local);
+    assertEquals(p.clientTuple.local, p.server.peer);
+    assertEquals(await h.tcpState(p.client.fd), "ESTABLISHED");
+    assertEquals((await h.run(`write ${p.client.fd} hi`)).ret, 2);
+    assertEquals((await h.run(`read ${p.server.fd} 16 1000`)).ret, 2);
+    // Aborted (SO_LINGER {1, 0}), the client leaves nothing on its port.
+    await h.expectOk(`linger ${p.client.fd} 1 0`);
+    await h.expectOk(`close ${p.client.fd}`);
+    const fd = Number((await h.expectOk("socket 4")).fields.fd);
+    const bind = await h.run(`bind ${fd} 127.0.0.1 ${p.client.local.port}`);
+    assertEquals(bind.kind, "ok", brief(bind));
+    for (const x of [fd, p.server.fd]) {
+      await h.expectOk(`close ${x}`);
     }
   },
 });
