@@ -13,6 +13,8 @@
 import { join } from "@std/path";
 import config from "../deno.json" with { type: "json" };
 import { CacheDirError } from "../lib/platform/mod.ts";
+import { parseKitReport } from "../lib/report/report.ts";
+import { summaryLine } from "../lib/report/markdown.ts";
 import { runCommand, UsageError } from "../lib/runner/command_line.ts";
 import { prepareOutputPath, writeOutput } from "../lib/runner/output_path.ts";
 import {
@@ -214,11 +216,11 @@ async function runHost(
   return base;
 }
 
+/** A column's counts as the kit's own summary line says them. */
 function summaryOf(report: string | undefined): string {
   if (!report) return "";
   try {
-    const s = JSON.parse(report).summary;
-    return `${s.passed} passed, ${s.failed} failed, ${s.knownDeviation} known deviations, ${s.skipped} skipped`;
+    return summaryLine(parseKitReport(report).summary);
   } catch {
     return "";
   }

@@ -172,6 +172,13 @@ export function decidingStep(steps: StepResult[]): StepResult | undefined {
  *   durationMs: 3,
  * }, "cases/x_test.ts");
  * assertEquals([row.step, row.expected, row.observed], ["read()", "0", "-1 EIO"]);
+ * const skipped = caseFromResult({
+ *   id: "x", layer: "node@bun", status: "skipped", summary: "s", timings: [],
+ *   steps: [{ step: "runtime bun", observed: "bun --version failed (SIGILL)", status: "skipped" }],
+ *   platform: { os: "linux", kernel: "6.1", arch: "x86_64", deno: "2.9.6", v8: "" },
+ *   durationMs: 1,
+ * });
+ * assertEquals(skipped.reason, "runtime bun: bun --version failed (SIGILL)");
  * ```
  */
 export function caseFromResult(r: CaseResult, file?: string): ReportCase {
@@ -192,6 +199,12 @@ export function caseFromResult(r: CaseResult, file?: string): ReportCase {
     if (step.source !== undefined) row.source = step.source;
   }
   if (r.reason !== undefined) row.reason = r.reason;
+  // A case skipped from inside (its runtime did not start, say) has its
+  // why on the skipped step: the row says it too, never an empty skip.
+  const skippedStep = (r.steps ?? []).find((s) => s.status === "skipped");
+  if (row.status === "skipped" && !row.reason && skippedStep) {
+    row.reason = `${skippedStep.step}: ${skippedStep.observed}`;
+  }
   if (r.trace !== undefined) row.trace = r.trace;
   if (file !== undefined) row.file = file;
   if (r.transcripts?.length) row.transcripts = r.transcripts;

@@ -226,13 +226,17 @@ async function probe(name: RuntimeName): Promise<Runtime | MissingRuntime> {
   }
   const printed = new TextDecoder().decode(out.stdout);
   if (!out.success) {
+    const said = (new TextDecoder().decode(out.stderr) || printed).trim()
+      .slice(0, 200);
     return {
       name,
+      // SIGILL: a binary built for CPU features this CPU (or emulator)
+      // lacks, e.g. Bun under QEMU's TCG.
       reason: `${command} --version failed (${
         out.signal ?? `exit ${out.code}`
-      }): ${
-        (new TextDecoder().decode(out.stderr) || printed).trim().slice(0, 200)
-      }`,
+      }${
+        out.signal === "SIGILL" ? ": an instruction this CPU does not have" : ""
+      })${said ? `: ${said}` : ", printing nothing"}`,
     };
   }
   return {
