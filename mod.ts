@@ -155,12 +155,16 @@ export {
   withUnixPair,
 } from "./lib/sockets/pair.ts";
 export {
+  type RowReader,
   socketState,
+  type StateRow,
   type StateWait,
+  tableRowReader,
   type TcpState,
   waitForReceiveQueue,
   waitForState,
 } from "./lib/sockets/state.ts";
+export { helperRowReader } from "./lib/sockets/helper_reader.ts";
 export type {
   Capture,
   CaptureOptions,

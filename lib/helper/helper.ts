@@ -22,10 +22,10 @@ import {
 import { type Endpoint, parseEndpoint, type Tuple } from "../address/mod.ts";
 import { TIMED_OUT, within } from "../deadline/within.ts";
 
-/** Raised when the helper cannot do what a case asked of it. */
 /** The helper protocol this driver speaks (`hello` answers `protocol=`). */
 const PROTOCOL_VERSION = "2";
 
+/** Raised when the helper cannot do what a case asked of it. */
 export class HelperError extends Error {
   /** Creates the error; `transcript` is the helper's recent dialogue. */
   constructor(message: string, readonly transcript: string[]) {

@@ -259,8 +259,11 @@ export async function readStateTable(): Promise<StateRow[]> {
 export type RowReader = (tuple: Tuple) => Promise<StateRow | undefined>;
 
 /** A {@linkcode RowReader} that reads the whole state table each time. */
-export const tableRowReader: RowReader = async (tuple) =>
-  rowOf(await readStateTable(), tuple);
+export async function tableRowReader(
+  tuple: Tuple,
+): Promise<StateRow | undefined> {
+  return rowOf(await readStateTable(), tuple);
+}
 
 /** Finds the row of `tuple`, if the table lists it. */
 export function rowOf(rows: StateRow[], tuple: Tuple): StateRow | undefined {
