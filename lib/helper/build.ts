@@ -13,6 +13,7 @@
  * @module
  */
 
+import { sha256Hex } from "../platform/sha256.ts";
 import type { UnavailableKind } from "../platform/unavailable.ts";
 import { fromFileUrl, join } from "@std/path";
 import { withLock } from "../lock/mod.ts";
@@ -186,17 +187,6 @@ async function findCompiler(): Promise<
       absent.join(", ")
     }; install gcc (Debian: apt-get install -y gcc) or set CLOSEWAIT_CC`,
   };
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    new TextEncoder().encode(text),
-  );
-  return Array.from(
-    new Uint8Array(digest),
-    (b) => b.toString(16).padStart(2, "0"),
-  ).join("");
 }
 
 async function readTextOrEmpty(path: string): Promise<string> {

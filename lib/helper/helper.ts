@@ -337,22 +337,14 @@ export class Helper implements AsyncDisposable {
    * one loopback round trip plus the call's own cost. `beforeConnect` runs
    * between listen and connect (the wire layer starts its capture there).
    */
-  async pair(
+  pair(
     address = "127.0.0.1",
     beforeConnect?: (listening: Endpoint) => Promise<void>,
   ): Promise<HelperPair> {
-    const listener = await this.listen(address);
-    await beforeConnect?.(listener.local);
-    const client = await this.connect(listener.local);
-    const server = await this.accept(listener.fd);
-    await this.expectOk(`close ${listener.fd}`);
-    return {
-      client,
-      server,
-      clientTuple: { local: client.local, remote: server.local },
-      serverTuple: { local: server.local, remote: client.local },
-      handshakeUs: elapsedUs(client.answer.t0, client.answer.t1),
-    };
+    return this.#pairWith(address, async (listening) => {
+      await beforeConnect?.(listening);
+      return this.connect(listening);
+    });
   }
 
   /**
@@ -364,16 +356,26 @@ export class Helper implements AsyncDisposable {
    * that binds it again after the client is gone sees only what the client
    * left (its TIME_WAIT, or nothing).
    */
-  async boundPair(address = "127.0.0.1"): Promise<HelperPair> {
+  boundPair(address = "127.0.0.1"): Promise<HelperPair> {
+    return this.#pairWith(address, async (listening) => {
+      const reserved = await this.reservePort(address);
+      const host = listening.address.includes(":")
+        ? `[${listening.address}]`
+        : listening.address;
+      const connected = await this.expectOk(
+        `connect-fd ${reserved.fd} ${host} ${listening.port}`,
+      );
+      return { ...this.#socket(connected), fd: reserved.fd };
+    });
+  }
+
+  /** Listen, `connectClient`, accept, close the listener: the pair. */
+  async #pairWith(
+    address: string,
+    connectClient: (listening: Endpoint) => Promise<HelperSocket>,
+  ): Promise<HelperPair> {
     const listener = await this.listen(address);
-    const reserved = await this.reservePort(address);
-    const host = listener.local.address.includes(":")
-      ? `[${listener.local.address}]`
-      : listener.local.address;
-    const connected = await this.expectOk(
-      `connect-fd ${reserved.fd} ${host} ${listener.local.port}`,
-    );
-    const client = { ...this.#socket(connected), fd: reserved.fd };
+    const client = await connectClient(listener.local);
     const server = await this.accept(listener.fd);
     await this.expectOk(`close ${listener.fd}`);
     return {
@@ -381,7 +383,7 @@ export class Helper implements AsyncDisposable {
       server,
       clientTuple: { local: client.local, remote: server.local },
       serverTuple: { local: server.local, remote: client.local },
-      handshakeUs: elapsedUs(connected.t0, connected.t1),
+      handshakeUs: elapsedUs(client.answer.t0, client.answer.t1),
     };
   }
 

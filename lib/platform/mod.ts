@@ -16,3 +16,4 @@
 export * from "./platform.ts";
 export * from "./cache_dir.ts";
 export * from "./unavailable.ts";
+export * from "./sha256.ts";

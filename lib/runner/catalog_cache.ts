@@ -8,6 +8,7 @@
  * @module
  */
 
+import { sha256Hex } from "../platform/sha256.ts";
 import type { Catalog } from "./runner.ts";
 
 const CACHE_FILE = "reports/.catalog.json";
@@ -39,14 +40,7 @@ export async function catalogKey(
     .flat().sort();
   const parts = [Deno.version.deno];
   for (const f of files) parts.push(f, await Deno.readTextFile(f));
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    new TextEncoder().encode(parts.join("\0")),
-  );
-  return Array.from(
-    new Uint8Array(digest),
-    (b) => b.toString(16).padStart(2, "0"),
-  ).join("");
+  return await sha256Hex(parts.join("\0"));
 }
 
 /**

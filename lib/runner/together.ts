@@ -22,6 +22,8 @@
  * @module
  */
 
+import { sha256Hex } from "../platform/sha256.ts";
+
 /** Where entry modules are written (under `reports/`, which the kit may write). */
 export const ENTRY_DIR = "reports/.kit";
 
@@ -97,18 +99,6 @@ export function entrySource(
     ...files.map((f) => `import ${JSON.stringify(specifierFrom(dir, f))};`),
     "",
   ].join("\n");
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    new TextEncoder().encode(text),
-  );
-  return Array.from(
-    new Uint8Array(digest),
-    (b) => b.toString(16).padStart(2, "0"),
-  )
-    .join("");
 }
 
 async function prune(dir: string, keep: string): Promise<void> {
