@@ -33,6 +33,8 @@ await conformanceCase({
   layer: "syscall",
   summary,
   needs: ["helper", "netns"],
+  waitsForTimer:
+    `TCP_KEEPIDLE ${IDLE_S} s + TCP_KEEPINTVL ${INTERVAL_S} s × TCP_KEEPCNT ${COUNT}`,
   async fn(s) {
     await using h = await helperInNetns(
       (o) => s.helper("in a namespace", o),

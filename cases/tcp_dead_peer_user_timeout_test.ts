@@ -32,6 +32,7 @@ await conformanceCase({
   layer: "syscall",
   summary,
   needs: ["helper", "netns"],
+  waitsForTimer: `TCP_USER_TIMEOUT ${USER_TIMEOUT_MS} ms`,
   async fn(s) {
     await using h = await helperInNetns(
       (o) => s.helper("in a namespace", o),

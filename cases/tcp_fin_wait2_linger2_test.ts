@@ -27,9 +27,9 @@ import {
 } from "../mod.ts";
 
 const id = "tcp-fin-wait2-linger2";
-/** Why this file runs apart from the other cases. */
-const bindsFreedPorts =
-  "It binds the closer's address once the kernel frees it: another case's connect() running at the same time could take that port.";
+// The addresses bound again came from bind(0), which Linux takes from the
+// odd ports while connect() takes even ones (inet_csk_find_open_port), so
+// other cases' connect() running beside this file cannot take them.
 const summary =
   "TCP_LINGER2 bounds an orphaned FIN_WAIT2 (address EADDRINUSE until then); TCP_LINGER2 < 0 sends an RST at close.";
 
@@ -81,8 +81,8 @@ await conformanceCase({
   id,
   layer: "syscall",
   summary,
-  runsAlone: bindsFreedPorts,
   needs: ["helper", "linux"],
+  waitsForTimer: `TCP_LINGER2 ${LINGER2_S} s`,
   async fn(s) {
     await using h = await s.helper("helper");
 

@@ -74,6 +74,7 @@ await conformanceCase({
   layer: "syscall",
   summary,
   needs: ["helper"],
+  waitsForTimer: `SO_LINGER ${LINGER_S} s`,
   async fn(s) {
     await using peer = await s.helper("peer");
     {

@@ -34,6 +34,8 @@ await conformanceCase({
   layer: "syscall",
   summary,
   needs: ["helper"],
+  waitsForTimer:
+    `the initial SYN retransmission timeout, ${TIMEOUT_INIT_MS} ms`,
   async fn(s) {
     await using h = await s.helper("helper");
     // Backlog 0: the accept queue holds one connection (it is full when it

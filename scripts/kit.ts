@@ -27,9 +27,9 @@ import {
   idFromFile,
   loadCatalog,
   type Progress,
-  runSelection,
   select,
 } from "../lib/runner/runner.ts";
+import { runKit } from "../lib/runner/kit_run.ts";
 import {
   checkOutputPath,
   prepareOutputPath,
@@ -43,10 +43,7 @@ import {
 } from "../lib/report/console.ts";
 import { renderJunit } from "../lib/report/junit.ts";
 import { renderMarkdown } from "../lib/report/markdown.ts";
-import {
-  addPacketdrillLayer,
-  scriptFolderProblem,
-} from "../lib/packetdrill/layer.ts";
+import { scriptFolderProblem } from "../lib/packetdrill/layer.ts";
 
 const KIT: KitInfo = { name: config.name, version: config.version };
 const WRITE_HINT =
@@ -197,30 +194,21 @@ async function main(args: string[]): Promise<number> {
   console.log("");
   const started = performance.now();
   let rows;
+  let scripts: string[];
   try {
-    rows = await runSelection(
-      selection,
-      run,
-      (p) => progress.show(p),
-      interrupt.signal,
-      opts.jobs,
-    );
+    // Each wire case's run replayed by packetdrill (a row after its wire
+    // row) while the other cases still run.
+    ({ rows, written: scripts } = await runKit(selection, run, {
+      onProgress: (p) => progress.show(p),
+      signal: interrupt.signal,
+      jobs: opts.jobs,
+    }, {
+      kit: KIT,
+      platform: `${environment.os} ${environment.kernel} ${environment.arch}`,
+      writeDir: opts.packetdrill,
+    }));
   } finally {
     progress.clear();
-  }
-  // Each wire case's run replayed by packetdrill: a row after its wire row.
-  let scripts: string[] = [];
-  if (!interrupt.signal.aborted) {
-    progress.note("generating and running the packetdrill scripts ...");
-    try {
-      ({ rows, written: scripts } = await addPacketdrillLayer(rows, {
-        kit: KIT,
-        platform: `${environment.os} ${environment.kernel} ${environment.arch}`,
-        writeDir: opts.packetdrill,
-      }));
-    } finally {
-      progress.clear();
-    }
   }
   const report = buildReport(
     KIT,

@@ -14,14 +14,16 @@ import { kitTestRunner } from "../lib/runner/kit_test_runner.ts";
 import { Interrupt } from "../lib/runner/interrupt.ts";
 import { checkLaunch } from "../lib/runner/launch.ts";
 import { runCommand, UsageError } from "../lib/runner/command_line.ts";
-import { loadCatalog, runSelection, select } from "../lib/runner/runner.ts";
+import { loadCatalog, select } from "../lib/runner/runner.ts";
+import { runKit } from "../lib/runner/kit_run.ts";
+import config from "../deno.json" with { type: "json" };
 import { findLeftovers, loopbackConnections } from "../lib/soak/leak_check.ts";
 import {
   checkOutputPath,
   prepareOutputPath,
   writeOutput,
 } from "../lib/runner/output_path.ts";
-import type { ReportCase } from "../lib/report/report.ts";
+import type { KitInfo, ReportCase } from "../lib/report/report.ts";
 import {
   escapesAllowed,
   RunProgress,
@@ -29,6 +31,8 @@ import {
 } from "../lib/runner/progress.ts";
 import { parseSoakArgs, SOAK_HELP } from "../lib/soak/args.ts";
 import { aggregateRuns, renderSoakTable } from "../lib/soak/stats.ts";
+
+const KIT: KitInfo = { name: config.name, version: config.version };
 
 const WRITE_HINT =
   "soak writes only under reports/ (deno.json permissions.soak), e.g. --json reports/soak.json";
@@ -77,13 +81,10 @@ async function main(args: string[]): Promise<number> {
     progress.show(0, opts.runs, 0, load);
     for (let i = 0; i < opts.runs && !interrupt.signal.aborted; i++) {
       const runStarted = performance.now();
-      const rows = await runSelection(
-        selection,
-        run,
-        undefined,
-        interrupt.signal,
-        opts.jobs,
-      );
+      const { rows } = await runKit(selection, run, {
+        signal: interrupt.signal,
+        jobs: opts.jobs,
+      }, { kit: KIT });
       if (interrupt.signal.aborted) break; // the interrupted run is dropped
       durations.push(performance.now() - runStarted);
       runs.push(rows);

@@ -453,6 +453,13 @@ export interface CaseDefinition {
    * its file after the others, in a process of its own.
    */
   runsAlone?: string;
+  /**
+   * The kernel timer the case waits out, if waiting is its subject (e.g.
+   * `"TCP_LINGER2 1 s"`). Waiting takes no core, so the kit runner runs
+   * such files in a process of their own beside the other groups instead of
+   * making a group wait for them.
+   */
+  waitsForTimer?: string;
   /** The story: set up, do the one thing, check what the kernel says. */
   fn: (s: Scenario) => Promise<void>;
 }
@@ -472,6 +479,8 @@ export interface CaseListing {
   needs: Requirement[];
   /** Why it runs apart from other cases ({@linkcode CaseDefinition.runsAlone}). */
   runsAlone?: string;
+  /** The timer it waits out ({@linkcode CaseDefinition.waitsForTimer}). */
+  waitsForTimer?: string;
 }
 
 /**
@@ -548,6 +557,7 @@ export async function conformanceCase(def: CaseDefinition): Promise<void> {
       summary: def.summary,
       needs: [...(def.needs ?? [])],
       ...(def.runsAlone ? { runsAlone: def.runsAlone } : {}),
+      ...(def.waitsForTimer ? { waitsForTimer: def.waitsForTimer } : {}),
     };
     console.log(CASE_PREFIX + JSON.stringify(listing));
     Deno.test({ name, ignore: true, fn: () => {} });

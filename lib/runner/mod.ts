@@ -16,6 +16,7 @@
  */
 
 export * from "./runner.ts";
+export * from "./kit_run.ts";
 export * from "./args.ts";
 export * from "./command_line.ts";
 export * from "./deno_test_process.ts";

@@ -43,6 +43,8 @@ export interface CatalogEntry {
   file: string;
   /** Why its file runs apart from the others, if it must. */
   runsAlone?: string;
+  /** The kernel timer it waits out, if waiting is its subject. */
+  waitsForTimer?: string;
 }
 
 /** A case file that could not even be listed. */
@@ -174,6 +176,7 @@ export async function loadCatalog(
         needs: l.needs ?? [],
         file,
         ...(l.runsAlone ? { runsAlone: l.runsAlone } : {}),
+        ...(l.waitsForTimer ? { waitsForTimer: l.waitsForTimer } : {}),
       });
     }
     for (const [file, text] of p.output.uncaught) {
@@ -331,6 +334,22 @@ export interface Progress {
   file?: string;
 }
 
+/** Options for {@linkcode runSelection}. */
+export interface RunSelectionOptions {
+  /** Called as cases start and finish. */
+  onProgress?: (p: Progress) => void;
+  /**
+   * Called with a case's row as soon as its record is in, before its test
+   * process ends (e.g. to replay a wire case while the others run). The
+   * returned row may still turn failed if `deno test` fails the test.
+   */
+  onRecord?: (row: ReportCase) => void;
+  /** Aborting it (Ctrl-C) stops the test process and starts no other. */
+  signal?: AbortSignal;
+  /** Test processes at once (default: one per core). */
+  jobs?: number;
+}
+
 /**
  * Runs the selected cases and returns one report row per case and layer,
  * plus rows for files that failed to load and for other tests that failed.
@@ -341,23 +360,26 @@ export interface Progress {
  * `jobs` processes at once (one per core by default), so the library loads
  * and requirements are probed once per process; a file that keeps the
  * others from running then runs in an isolate of its own. Files with a
- * case that runs alone (`runsAlone`) run after the others, in a process
- * of their own.
+ * case that waits out a kernel timer (`waitsForTimer`) run as one more
+ * group beside those, since waiting takes no core. Files with a case that
+ * runs alone (`runsAlone`) run after the others, in a process of their own.
  *
  * @example
  * ```ts ignore
  * import { runSelection } from "./runner.ts";
  * import { runDenoTest } from "./deno_test_process.ts";
- * const rows = await runSelection(selection, runDenoTest, (p) => console.log(p.done, p.total));
+ * const rows = await runSelection(selection, runDenoTest, {
+ *   onProgress: (p) => console.log(p.done, p.total),
+ * });
  * ```
  */
 export async function runSelection(
   selection: Selection,
   run: TestRunner,
-  onProgress?: (p: Progress) => void,
-  signal?: AbortSignal,
-  jobs: number = navigator.hardwareConcurrency || 1,
+  options: RunSelectionOptions = {},
 ): Promise<ReportCase[]> {
+  const { onProgress, onRecord, signal } = options;
+  const jobs = options.jobs ?? (navigator.hardwareConcurrency || 1);
   const byName = new Map(selection.entries.map((e) => [testName(e), e]));
   const evidence = new Map<string, Evidence>();
   const blame = new Map<string, string>(); // file → why its cases have no verdict
@@ -384,6 +406,8 @@ export async function runSelection(
     } else if (event.kind === "record") {
       name = testName(event.record);
       status = event.record.status;
+      const entry = byName.get(name);
+      if (entry) onRecord?.(caseFromResult(event.record, entry.file));
     }
     if (name === undefined || !byName.has(name)) return;
     if (event.kind === "verdict" && !counted.has(name)) {
@@ -437,6 +461,10 @@ export async function runSelection(
   const runsAlone = new Set(
     selection.entries.filter((e) => e.runsAlone).map((e) => e.file),
   );
+  const waits = new Set(
+    selection.entries.filter((e) => e.waitsForTimer && !e.runsAlone)
+      .map((e) => e.file),
+  );
   let pending = filesOf(selection.entries);
   let oneByOne = false;
   // First the files run as one module (together.ts), for as long as each
@@ -456,11 +484,17 @@ export async function runSelection(
       // inside a case: its file takes the blame, the rest run together
       // again. Anything else (a load or type error, an error outside any
       // test): the files left run one isolate each, in the rounds below.
-      // Files whose cases must not share the machine run after the rest,
-      // together in one process of their own.
+      // Files that wait out a kernel timer make one more group beside
+      // those (sleeping takes no core). Files whose cases must not share
+      // the machine run after the rest, together in one process of their own.
       const apart = pending.filter((f) => runsAlone.has(f));
+      const waiting = pending.filter((f) => waits.has(f));
+      const busy = pending.filter((f) => !runsAlone.has(f) && !waits.has(f));
       const phases = [
-        splitGroups(pending.filter((f) => !runsAlone.has(f)), weightOf, jobs),
+        [
+          ...splitGroups(busy, weightOf, jobs),
+          ...(waiting.length > 0 ? [waiting] : []),
+        ],
         apart.length > 0 ? [apart] : [],
       ];
       const runs = [];

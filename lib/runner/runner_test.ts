@@ -162,9 +162,7 @@ Deno.test("runSelection() reconciles records with deno test verdicts", async () 
   const rows = await runSelection(
     { ...catalog, narrowed: false },
     f.run,
-    undefined,
-    undefined,
-    1,
+    { jobs: 1 },
   );
   assertEquals(rows.map((r) => `${r.id} ${r.status}`), [
     "a failed",
@@ -201,9 +199,7 @@ Deno.test("runSelection() blames the file a dying process was running and reruns
   const rows = await runSelection(
     { ...catalog, narrowed: false },
     f.run,
-    undefined,
-    undefined,
-    1,
+    { jobs: 1 },
   );
   assertEquals(rows.map((r) => `${r.id} ${r.status}`), [
     "a passed",
@@ -236,9 +232,7 @@ Deno.test("runSelection() judges each file alone when a type error stops everyth
   const rows = await runSelection(
     { ...catalog, narrowed: false },
     f.run,
-    undefined,
-    undefined,
-    1,
+    { jobs: 1 },
   );
   assertEquals(rows.map((r) => `${r.id} ${r.status}`), [
     "a passed",
@@ -348,9 +342,7 @@ Deno.test("runSelection() runs the files together, one process per job, and blam
   const rows = await runSelection(
     { entries, problems: [], narrowed: false },
     f.run,
-    undefined,
-    undefined,
-    2,
+    { jobs: 2 },
   );
   assertEquals(rows.map((r) => `${r.id} ${r.status}`), [
     "a passed",
@@ -393,9 +385,7 @@ Deno.test("runSelection() runs each file in an isolate of its own when a togethe
   const rows = await runSelection(
     { ...catalog, narrowed: false },
     f.run,
-    undefined,
-    undefined,
-    1,
+    { jobs: 1 },
   );
   assertEquals(rows.map((r) => `${r.id} ${r.status}`), [
     "a passed",
@@ -444,9 +434,7 @@ Deno.test("runSelection() runs a file whose case runs alone after the others, wi
   const rows = await runSelection(
     { entries, problems: [], narrowed: false },
     run,
-    undefined,
-    undefined,
-    2,
+    { jobs: 2 },
   );
   assertEquals(rows.map((r) => `${r.id} ${r.status}`), [
     "a passed",
@@ -456,4 +444,47 @@ Deno.test("runSelection() runs a file whose case runs alone after the others, wi
   ]);
   assertEquals(requests, [["a", "d"], ["c"], ["b"]]);
   assertEquals(besideB, [0, 0]);
+});
+
+Deno.test("runSelection() runs the files that wait out a kernel timer as one more group beside the others", async () => {
+  const entries = ["a", "b", "c", "d", "e"].map((id) => ({
+    id,
+    layer: "deno" as const,
+    summary: `${id} story`,
+    needs: [],
+    file: `cases/${id}_test.ts`,
+    ...(id === "b" || id === "e" ? { waitsForTimer: "TCP_LINGER2 1 s" } : {}),
+  }));
+  let running = 0;
+  let most = 0;
+  const requests: string[][] = [];
+  const run = async (r: TestRequest) => {
+    const ids = r.paths.map((p) =>
+      p.slice("cases/".length, -"_test.ts".length)
+    );
+    requests.push(ids);
+    most = Math.max(most, ++running);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    running--;
+    return proc(
+      fileRun(
+        "reports/.kit/run-1_test.ts",
+        ids.map((id) => [`${id} [deno]`, "ok", record(id, "deno")]),
+      ) + done,
+    );
+  };
+  const rows = await runSelection(
+    { entries, problems: [], narrowed: false },
+    run,
+    { jobs: 2 },
+  );
+  assertEquals(rows.map((r) => `${r.id} ${r.status}`), [
+    "a passed",
+    "b passed",
+    "c passed",
+    "d passed",
+    "e passed",
+  ]);
+  assertEquals(requests, [["a", "d"], ["c"], ["b", "e"]]);
+  assertEquals(most, 3);
 });
