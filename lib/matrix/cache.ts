@@ -38,6 +38,8 @@ export interface KernelInfo {
   bytes: { vmlinux: number; initrd: number };
   /** When it was prepared (ISO 8601). */
   prepared: string;
+  /** The initramfs recipe it was prepared with (absent: recipe 1). */
+  recipe?: number;
 }
 
 /** A prepared kernel and its folder. */

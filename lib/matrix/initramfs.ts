@@ -28,8 +28,28 @@ export const SHARE_MODULES: Record<ShareFs, readonly string[]> = {
 /** Modules every guest needs besides the share (overlays of the checkout). */
 export const COMMON_MODULES: readonly string[] = ["overlay"];
 
-/** Modules loaded when the kernel has them as modules (the kit uses them). */
-export const OPTIONAL_MODULES: readonly string[] = ["af_packet", "ipv6"];
+/**
+ * Modules loaded when the kernel has them as modules (the kit uses them):
+ * nf_tables for the dead-peer cases' drop rule (`nft`), which Debian
+ * builds as a module; its dependencies (nfnetlink, libcrc32c) come with it.
+ * libcrc32c (until 6.14) asks the crypto API for crc32c as it loads, which
+ * only its soft dependency provides (modprobe would load it, insmod does
+ * not), so crc32c_generic goes first.
+ */
+export const OPTIONAL_MODULES: readonly string[] = [
+  "af_packet",
+  "ipv6",
+  "crc32c_generic",
+  "nf_tables",
+];
+
+/**
+ * What goes into a prepared kernel's initramfs, as a number: raised when
+ * the modules or `/init` change, so `matrix fetch` prepares again a kernel
+ * that an older kit prepared (its `kernel.json` says `recipe`, or nothing
+ * before recipe 2).
+ */
+export const INITRAMFS_RECIPE = 2;
 
 /** A kernel's modules: name → path, and what is built in (if known). */
 export interface ModuleIndex {

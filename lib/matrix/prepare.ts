@@ -28,6 +28,7 @@ import {
   buildInitramfs,
   chooseShareFs,
   COMMON_MODULES,
+  INITRAMFS_RECIPE,
   initramfsEntries,
   isStaticElf,
   type ModuleIndex,
@@ -94,10 +95,28 @@ function seconds(since: number): string {
   return `${((performance.now() - since) / 1000).toFixed(1)} s`;
 }
 
-function sameBuild(a: PackageInfo[], info: KernelInfo): boolean {
-  const key = (ps: { name: string; version: string }[]) =>
+/**
+ * Whether a prepared kernel is what `packages` would give now: the same
+ * package versions, prepared with this kit's initramfs recipe.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { upToDate } from "./prepare.ts";
+ * const packages = [{ name: "linux-image-6.1.0-57-amd64", version: "6.1.192-3", size: 1 }];
+ * const info = { packages, recipe: 2 } as Parameters<typeof upToDate>[1];
+ * assertEquals(upToDate(packages, info), true);
+ * assertEquals(upToDate(packages, { ...info, recipe: undefined }), false);
+ * ```
+ */
+export function upToDate(
+  a: readonly { name: string; version: string }[],
+  info: KernelInfo,
+): boolean {
+  const key = (ps: readonly { name: string; version: string }[]) =>
     ps.map((p) => `${p.name}=${p.version}`).sort().join(" ");
-  return key(a) === key(info.packages);
+  return key(a) === key(info.packages) &&
+    (info.recipe ?? 1) === INITRAMFS_RECIPE;
 }
 
 async function findFiles(
@@ -292,6 +311,7 @@ async function prepareFromPackages(
       compression,
       bytes: { vmlinux: vmlinux.length, initrd: initrdBytes },
       prepared: new Date().toISOString(),
+      recipe: INITRAMFS_RECIPE,
     };
     await Deno.writeTextFile(
       join(tmp, "kernel.json"),
@@ -354,7 +374,7 @@ export async function fetchKernels(
         r.package,
         (n) => apt.show(n),
       );
-      const same = existing.find((k) => sameBuild(packages, k.info));
+      const same = existing.find((k) => upToDate(packages, k.info));
       if (same) {
         log(`${label}: ${same.info.release}: up to date`);
         return { request: r, kernel: same, upToDate: true };
