@@ -12,7 +12,7 @@
 
 import { join } from "@std/path";
 import config from "../deno.json" with { type: "json" };
-import { CacheDirError } from "../lib/platform/mod.ts";
+import { cacheDir, CacheDirError } from "../lib/platform/mod.ts";
 import { parseKitReport } from "../lib/report/report.ts";
 import { summaryLine } from "../lib/report/markdown.ts";
 import { runCommand, UsageError } from "../lib/runner/command_line.ts";
@@ -28,6 +28,7 @@ import {
   findTool,
   formatBytes,
   GUEST_ROW_ID,
+  hostPacketdrill,
   kernelsDir,
   listKernels,
   lockCache,
@@ -303,6 +304,11 @@ async function run(
   }
 
   const accel = await detectAccelerator();
+  // The kit task's own cache folder first, as the kit's lookup goes.
+  const packetdrill = await hostPacketdrill(
+    [join(ROOT, "node_modules/.cache/closewait"), cacheDir()],
+    Deno.env.get("CLOSEWAIT_PACKETDRILL"),
+  );
   const started = performance.now();
   console.log(
     `closewait kernel matrix: host ${Deno.osRelease()} + ${kernels.length} guest${
@@ -313,6 +319,11 @@ async function run(
     `guests: QEMU ${accel.reason}; ${cmd.jobs} at a time, ${cmd.memoryMiB} MiB, ${
       seconds(cmd.timeoutMs)
     } each; loopback networking only`,
+  );
+  console.log(
+    packetdrill
+      ? `packetdrill: ${packetdrill} (the guests run it too)`
+      : "packetdrill: none on the host, so the guests skip its rows too",
   );
   if (cmd.kitArgs.length) console.log(`kit flags: ${cmd.kitArgs.join(" ")}`);
 
@@ -363,6 +374,7 @@ async function run(
             denoDir,
             kitArgs: cmd.kitArgs,
             kitTask: config.tasks.kit,
+            ...(packetdrill ? { packetdrill } : {}),
           },
           accel: accel.name,
           memoryMiB: cmd.memoryMiB,

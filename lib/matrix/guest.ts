@@ -35,6 +35,44 @@ export interface GuestCommand {
    * rather than through `deno task`, which costs seconds under TCG.
    */
   kitTask: string;
+  /**
+   * The host's packetdrill, if it has one: the guest's kit runs it (its
+   * own lookup would miss a binary in the host user's cache folder, since
+   * the guest's HOME is a tmpfs).
+   */
+  packetdrill?: string;
+}
+
+/**
+ * The packetdrill the host's kit would run, for the guests: `named` (the
+ * host's `$CLOSEWAIT_PACKETDRILL`) if set, else `packetdrill/packetdrill` in the
+ * first of `cacheDirs` that has it as an executable file. One on PATH is
+ * not needed: the guest has the host's PATH folders.
+ *
+ * @example
+ * ```ts ignore
+ * import { hostPacketdrill } from "./guest.ts";
+ * const pd = await hostPacketdrill(
+ *   ["/w/kit/node_modules/.cache/closewait", "/root/.cache/closewait"],
+ *   Deno.env.get("CLOSEWAIT_PACKETDRILL"),
+ * );
+ * ```
+ */
+export async function hostPacketdrill(
+  cacheDirs: readonly string[],
+  named: string | undefined,
+): Promise<string | undefined> {
+  if (named) return named;
+  for (const dir of cacheDirs) {
+    const path = `${dir.replace(/\/+$/, "")}/packetdrill/packetdrill`;
+    try {
+      const info = await Deno.stat(path);
+      if (info.isFile && ((info.mode ?? 0) & 0o111) !== 0) return path;
+    } catch {
+      // not there: the next folder
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -90,6 +128,9 @@ export function guestScript(c: GuestCommand): string {
     `export DENO_DIR=${
       q(c.denoDir)
     } NO_COLOR=1 DENO_NO_UPDATE_CHECK=1 DENO_NO_PROMPT=1 LANG=C.UTF-8`,
+    ...(c.packetdrill
+      ? [`export CLOSEWAIT_PACKETDRILL=${q(c.packetdrill)}`]
+      : []),
     'mkdir -p "$HOME"',
     // Guest uptime at each step, for the progress line and a slow guest.
     "stamp() { echo \"$1 $(cut -d' ' -f1 /proc/uptime)\" >>/run/km-out/times; }",

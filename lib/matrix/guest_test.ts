@@ -1,5 +1,10 @@
 import { assert, assertEquals } from "@std/assert";
-import { guestScript, overlayPaths, taskCommandLine } from "./guest.ts";
+import {
+  guestScript,
+  hostPacketdrill,
+  overlayPaths,
+  taskCommandLine,
+} from "./guest.ts";
 
 const command = {
   cwd: "/home/ana/closewait",
@@ -46,4 +51,36 @@ Deno.test("taskCommandLine() replaces only the deno command, not a word containi
     taskCommandLine("DENO_X=1 deno run -P=kit scripts/deno.ts", "/d"),
     "DENO_X=1 '/d' run -P=kit scripts/deno.ts",
   );
+});
+
+Deno.test("guestScript() hands the host's packetdrill to the guest's kit, and nothing when the host has none", () => {
+  assert(
+    guestScript({ ...command, packetdrill: "/root/.cache/closewait/pd x" })
+      .includes("export CLOSEWAIT_PACKETDRILL='/root/.cache/closewait/pd x'"),
+  );
+  assert(!guestScript(command).includes("CLOSEWAIT_PACKETDRILL"));
+});
+
+Deno.test("hostPacketdrill() takes the one named, else the first cache folder with an executable packetdrill", async () => {
+  await Deno.mkdir("./reports/.selftest", { recursive: true });
+  const dir = await Deno.makeTempDir({ dir: "./reports/.selftest" });
+  try {
+    const [a, b, c] = ["a", "b", "c"].map((n) => `${dir}/${n}`);
+    await Deno.mkdir(`${a}/packetdrill`, { recursive: true });
+    await Deno.writeTextFile(`${a}/packetdrill/packetdrill`, "not executable");
+    for (const d of [b, c]) {
+      await Deno.mkdir(`${d}/packetdrill`, { recursive: true });
+      await Deno.writeTextFile(`${d}/packetdrill/packetdrill`, "#!/bin/sh\n", {
+        mode: 0o755,
+      });
+    }
+    assertEquals(
+      await hostPacketdrill([`${dir}/none`, a, b, c], undefined),
+      `${b}/packetdrill/packetdrill`,
+    );
+    assertEquals(await hostPacketdrill([a], undefined), undefined);
+    assertEquals(await hostPacketdrill([b], "/opt/pd"), "/opt/pd");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -30,8 +30,8 @@ export const COMMON_MODULES: readonly string[] = ["overlay"];
 
 /**
  * Modules loaded when the kernel has them as modules (the kit uses them):
- * nf_tables for the dead-peer cases' drop rule (`nft`), which Debian
- * builds as a module; its dependencies (nfnetlink, libcrc32c) come with it.
+ * nf_tables for the dead-peer cases' drop rule (`nft`) and tun for
+ * packetdrill, which Debian builds as modules; its dependencies (nfnetlink, libcrc32c) come with it.
  * libcrc32c (until 6.14) asks the crypto API for crc32c as it loads, which
  * only its soft dependency provides (modprobe would load it, insmod does
  * not), so crc32c_generic goes first.
@@ -41,6 +41,7 @@ export const OPTIONAL_MODULES: readonly string[] = [
   "ipv6",
   "crc32c_generic",
   "nf_tables",
+  "tun",
 ];
 
 /**
@@ -49,7 +50,7 @@ export const OPTIONAL_MODULES: readonly string[] = [
  * that an older kit prepared (its `kernel.json` says `recipe`, or nothing
  * before recipe 2).
  */
-export const INITRAMFS_RECIPE = 2;
+export const INITRAMFS_RECIPE = 3;
 
 /** A kernel's modules: name → path, and what is built in (if known). */
 export interface ModuleIndex {
