@@ -204,8 +204,11 @@ export class PacketdrillReplay {
         if (this.#signal?.aborted) return 0;
         const verdict = await this.#run(g.name, g.script);
         step.status = verdict.status;
+        // A skipped step's status already says so: its observation is why.
         step.observed = verdict.status === "passed"
           ? "passed"
+          : verdict.status === "skipped"
+          ? verdict.message ?? "not run"
           : `${verdict.status}: ${verdict.message ?? ""}`;
         if (verdict.retriedAfter) {
           step.observed +=

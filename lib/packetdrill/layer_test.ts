@@ -83,6 +83,8 @@ Deno.test("packetdrillRows() skips with the reason when packetdrill cannot run",
   );
   assertEquals(rows[0].status, "skipped");
   assertStringIncludes(rows[0].reason ?? "", why);
+  // The row says "skipped" once, not "skipped: skipped: ...".
+  assertEquals(rows[0].reason?.startsWith("skipped"), false);
 });
 
 Deno.test("packetdrillRows() never passes a script it could not generate", async () => {
