@@ -3,6 +3,8 @@ import type { CaseResult } from "../case/result.ts";
 import { scriptsForResult } from "./generate.ts";
 import { LATE, runScript, type ScriptRun } from "./run.ts";
 
+const SCRATCH = "/tmp/closewait-selftest";
+
 const KIT = { name: "@closewait/kit", version: "0.1.0" };
 const FIXTURES = new URL("../../fixtures/packetdrill/", import.meta.url);
 
@@ -160,3 +162,59 @@ Deno.test("LATE matches packetdrill's own lateness, never a late segment of the 
     false,
   );
 });
+
+Deno.test(
+  "runScript() runs a script once more when the handshake's first segment never came, and says so; a later one is final",
+  {
+    ignore: cannot !== undefined,
+  },
+  async () => {
+    // A stand-in packetdrill: it fails its first run at the line it is told,
+    // then passes.
+    await Deno.mkdir(SCRATCH, { recursive: true });
+    const dir = await Deno.makeTempDir({ dir: SCRATCH });
+    try {
+      const fake = `${dir}/packetdrill`;
+      await Deno.writeTextFile(
+        fake,
+        [
+          "#!/bin/sh",
+          'if [ ! -e "$FAKE_DIR/ran" ]; then',
+          '  : > "$FAKE_DIR/ran"',
+          '  echo "$1:$FAKE_LINE: error handling packet: Timed out waiting for packet" >&2',
+          "  exit 1",
+          "fi",
+          "",
+        ].join("\n"),
+        { mode: 0o755 },
+      );
+      const script = [
+        "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3",
+        "+0 < S 0:0(0) win 32792",
+        "+0 > S. 0:0(0) ack 1 <...>",
+        "+0 > F. 1:1(0) ack 1",
+        "",
+      ].join("\n");
+      const run = (line: number) =>
+        runScript("x.ipv6.pkt", script, {
+          env: {
+            CLOSEWAIT_PACKETDRILL: fake,
+            FAKE_DIR: dir,
+            FAKE_LINE: String(line),
+          },
+        });
+      const handshake = await run(3);
+      assertEquals(handshake.status, "passed", handshake.message);
+      assertStringIncludes(
+        handshake.retriedAfter ?? "",
+        "x.ipv6.pkt:3: error handling packet: Timed out waiting for packet",
+      );
+      await Deno.remove(`${dir}/ran`);
+      const fin = await run(4);
+      assertEquals([fin.status, fin.retriedAfter], ["failed", undefined]);
+      assertStringIncludes(fin.message ?? "", "x.ipv6.pkt:4:");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
