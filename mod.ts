@@ -131,6 +131,7 @@ export {
   type ExitStatus,
 } from "./lib/helper/protocol.ts";
 export {
+  type ClockOffset,
   Helper,
   HelperError,
   type HelperOptions,

@@ -97,7 +97,7 @@ await conformanceCase({
   async fn(s) {
     await using h = await s.helper("helper");
     await using wire = await s.wirePair(h);
-    const offset = await h.realtimeOffsetNs();
+    const clock = await h.realtimeOffset();
     await h.expectOk(`write ${wire.client.fd} hello`);
     await h.expectOk(`poll ${wire.server.fd} in 1000`);
     const [close] = await h.batch([
@@ -111,8 +111,9 @@ await conformanceCase({
       wireResetAfterCall(
         seen.segments,
         seen.startNs ?? 0n,
-        close.t0 + offset,
+        close.t0 + clock.offsetNs,
         "server",
+        clock.uncertaintyNs,
       ),
     );
   },

@@ -130,7 +130,7 @@ await conformanceCase({
     await using cap = await s.capture(listener.local);
     const client = await peer.connect(listener.local);
     const ours = await server.accept(listener.fd);
-    const offset = await peer.realtimeOffsetNs();
+    const clock = await peer.realtimeOffset();
     await peer.expectOk(`shutdown ${client.fd} wr`);
     await server.expectOk(`read ${ours.fd} 16 1000`);
     await server.expectOk(`write ${ours.fd} 123`);
@@ -144,8 +144,9 @@ await conformanceCase({
       wireResetAfterCall(
         seen.segments,
         seen.startNs ?? 0n,
-        exit.t0 + offset,
+        exit.t0 + clock.offsetNs,
         "client",
+        clock.uncertaintyNs,
       ),
     );
   },

@@ -139,7 +139,7 @@ await conformanceCase({
   async fn(s) {
     await using h = await s.helper("helper");
     await using wire = await s.wirePair(h);
-    const offset = await h.realtimeOffsetNs();
+    const clock = await h.realtimeOffset();
     await h.expectOk(`linger ${wire.client.fd} 1 0`);
     const [close] = await h.batch([
       `close ${wire.client.fd}`,
@@ -152,8 +152,9 @@ await conformanceCase({
       wireResetAfterCall(
         seen.segments,
         seen.startNs ?? 0n,
-        close.t0 + offset,
+        close.t0 + clock.offsetNs,
         "client",
+        clock.uncertaintyNs,
       ),
     );
   },

@@ -25,6 +25,14 @@ import { TIMED_OUT, within } from "../deadline/within.ts";
 /** The helper protocol this driver speaks (`hello` answers `protocol=`). */
 const PROTOCOL_VERSION = "2";
 
+/** CLOCK_REALTIME − CLOCK_MONOTONIC, as {@linkcode Helper.realtimeOffset} measured it. */
+export interface ClockOffset {
+  /** The offset in ns. */
+  offsetNs: bigint;
+  /** How far off it may be, either way, in ns. */
+  uncertaintyNs: bigint;
+}
+
 /** Raised when the helper cannot do what a case asked of it. */
 export class HelperError extends Error {
   /** Creates the error; `transcript` is the helper's recent dialogue. */
@@ -389,11 +397,25 @@ export class Helper implements AsyncDisposable {
 
   /**
    * CLOCK_REALTIME − CLOCK_MONOTONIC in ns, so helper timestamps (`t0`,
-   * `t1`) can be set against tcpdump's (which are realtime).
+   * `t1`) can be set against tcpdump's (which are realtime), and how far
+   * off it may be. The helper reads realtime between two monotonic reads;
+   * a sample stretched by an interrupt (a VM exit: tens of µs) says less,
+   * so of `samples` readings the narrowest counts, and half its width is
+   * the uncertainty.
    */
-  async realtimeOffsetNs(): Promise<bigint> {
-    const a = await this.expectOk("clock");
-    return BigInt(a.fields.real) - (a.t0 + a.t1) / 2n;
+  async realtimeOffset(samples = 5): Promise<ClockOffset> {
+    let best: ClockOffset | undefined;
+    for (let i = 0; i < samples; i++) {
+      const a = await this.expectOk("clock");
+      const half = (a.t1 - a.t0 + 1n) / 2n;
+      if (best === undefined || half < best.uncertaintyNs) {
+        best = {
+          offsetNs: BigInt(a.fields.real) - (a.t0 + a.t1) / 2n,
+          uncertaintyNs: half,
+        };
+      }
+    }
+    return best!;
   }
 
   /** The kernel's TCP state of a descriptor (`tcp-info`), e.g. `CLOSE_WAIT`. */

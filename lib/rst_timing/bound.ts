@@ -25,7 +25,9 @@ export interface ResetJudgement {
  * round trip of `roundTripUs` measured in the same run: before the trigger
  * is an ordering violation; later than {@linkcode RESET_BOUND_ROUND_TRIPS}
  * round trips means it waited for something (a timer, an exit), not the
- * trigger.
+ * trigger. `uncertaintyUs` is how far off the delay may be either way (two
+ * clocks set against each other): only beyond it is a reset judged before
+ * its trigger or beyond the bound.
  *
  * @example
  * ```ts
@@ -33,23 +35,29 @@ export interface ResetJudgement {
  * import { judgeReset } from "./bound.ts";
  * assertEquals(judgeReset(40, 25).verdict, "within bound");
  * assertEquals(judgeReset(-3, 25).verdict, "before trigger");
+ * assertEquals(judgeReset(-3, 25, 5).verdict, "within bound");
  * ```
  */
 export function judgeReset(
   delayUs: number,
   roundTripUs: number,
+  uncertaintyUs = 0,
 ): ResetJudgement {
   const boundUs = RESET_BOUND_ROUND_TRIPS * roundTripUs;
-  const verdict = delayUs < 0
+  // Only what the clocks can tell apart: a delay within the uncertainty
+  // of zero is "at the trigger", not before it.
+  const verdict = delayUs < -uncertaintyUs
     ? "before trigger"
-    : delayUs <= boundUs
+    : delayUs <= boundUs + uncertaintyUs
     ? "within bound"
     : "beyond bound";
   return {
     verdict,
     delayUs,
     boundUs,
-    detail: `${delayUs.toFixed(1)} µs after the trigger; bound ${
+    detail: `${delayUs.toFixed(1)} µs${
+      uncertaintyUs > 0 ? ` (± ${uncertaintyUs.toFixed(1)} µs)` : ""
+    } after the trigger; bound ${
       boundUs.toFixed(0)
     } µs = ${RESET_BOUND_ROUND_TRIPS} × handshake ${roundTripUs.toFixed(1)} µs`,
   };

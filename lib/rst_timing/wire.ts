@@ -134,9 +134,10 @@ export function wireReset(
 
 /**
  * Times the first RST sent by `from` against a system call: `callNs` is the
- * call's start on CLOCK_REALTIME (helper `t0` plus
- * `Helper.realtimeOffsetNs()`), `startNs` the capture time of `segments[0]`
- * (tcpdump stamps segments with CLOCK_REALTIME too). For resets triggered by
+ * call's start on CLOCK_REALTIME (helper `t0` plus the offset
+ * `Helper.realtimeOffset()` measured, whose uncertainty is
+ * `uncertaintyNs`), `startNs` the capture time of `segments[0]` (tcpdump
+ * stamps segments with CLOCK_REALTIME too). For resets triggered by
  * a call rather than a segment: close() with SO_LINGER 0 or with unread
  * data, a process's exit.
  *
@@ -158,6 +159,7 @@ export function wireResetAfterCall(
   startNs: bigint,
   callNs: bigint,
   from: "client" | "server",
+  uncertaintyNs = 0n,
 ): WireReset {
   const rst = segments.find((s) => s.from === from && s.flags.includes("R"));
   if (!rst) {
@@ -172,7 +174,11 @@ export function wireResetAfterCall(
   }
   const rstNs = startNs + BigInt(Math.round(rst.t * 1e6));
   const delayUs = round(Number(rstNs - callNs) / 1000);
-  const judgement = judgeReset(delayUs, roundTripUs);
+  const judgement = judgeReset(
+    delayUs,
+    roundTripUs,
+    Number(uncertaintyNs) / 1000,
+  );
   return {
     observed: judgement.verdict,
     delayUs,

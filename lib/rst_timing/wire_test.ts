@@ -1,7 +1,11 @@
-import { assertAlmostEquals, assertEquals } from "@std/assert";
+import {
+  assertAlmostEquals,
+  assertEquals,
+  assertStringIncludes,
+} from "@std/assert";
 import type { Segment } from "../wire/segment.ts";
 import { connectionsOf, parseTcpdumpText } from "../wire/tcpdump_text.ts";
-import { handshakeRoundTripUs, wireReset } from "./wire.ts";
+import { handshakeRoundTripUs, wireReset, wireResetAfterCall } from "./wire.ts";
 
 const recorded = async (name: string) =>
   connectionsOf(parseTcpdumpText(
@@ -99,5 +103,26 @@ Deno.test("wireReset() says what is missing instead of judging", async () => {
       "client",
     ).observed,
     "no handshake captured",
+  );
+});
+
+Deno.test("wireResetAfterCall() calls an RST before the call only beyond the clocks' uncertainty", () => {
+  const segments = [
+    ...handshake,
+    { t: 5, from: "client" as const, flags: "R.", seq: 1, ack: 1, len: 0 },
+  ];
+  // The RST stamped 2.7 µs before the call's start, as a soak once saw.
+  const callNs = 5_000_000n + 2_700n;
+  assertEquals(
+    wireResetAfterCall(segments, 0n, callNs, "client").observed,
+    "before trigger",
+  );
+  const r = wireResetAfterCall(segments, 0n, callNs, "client", 4_000n);
+  assertEquals([r.observed, r.delayUs], ["within bound", -2.7]);
+  assertStringIncludes(r.detail, "(± 4.0 µs)");
+  assertEquals(
+    wireResetAfterCall(segments, 0n, callNs + 5_000n, "client", 4_000n)
+      .observed,
+    "before trigger",
   );
 });
