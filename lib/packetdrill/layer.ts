@@ -69,32 +69,20 @@ interface Replay {
 }
 
 /**
- * Replays wire rows by packetdrill as they come in, while the rest of the
- * run goes on: each row's scripts are generated at once and join a pool
- * that runs a few at a time (one per core by default); {@linkcode finish}
- * waits for them and gives the `packetdrill` rows in the run's order.
- * Aborting `signal` starts no further script; scripts not started stay
- * "not run" (skipped).
- *
- * @example
- * ```ts ignore
- * import { PacketdrillReplay } from "./layer.ts";
- * const replay = new PacketdrillReplay({ kit });
- * replay.add(wireRow); // as soon as the wire case's record is in
- * const { rows } = await replay.finish(allRows);
- * ```
+ * Replays wire rows by packetdrill: each row's scripts are generated and
+ * join a pool that runs a few at a time (one per core by default);
+ * {@linkcode PacketdrillReplay.finish} waits for them and gives the
+ * `packetdrill` rows in the run's order.
  */
-export class PacketdrillReplay {
+class PacketdrillReplay {
   #options: LayerOptions;
   #run: (name: string, script: string) => Promise<ScriptRun>;
   #pool: Pool;
   #replays = new Map<string, Promise<Replay>>();
   #folder?: Promise<void>;
-  #signal?: AbortSignal;
 
-  constructor(options: LayerOptions, signal?: AbortSignal) {
+  constructor(options: LayerOptions) {
     this.#options = options;
-    this.#signal = signal;
     this.#run = options.runScript ??
       ((name: string, script: string) =>
         runScript(name, script, options.runOptions));
@@ -102,24 +90,17 @@ export class PacketdrillReplay {
   }
 
   /** Starts replaying `wire` (rows of other layers, or seen before, are ignored). */
-  add(wire: ReportCase): void {
+  #add(wire: ReportCase): void {
     if (wire.layer !== "wire" || this.#replays.has(wire.id)) return;
     const replay = this.#replay(wire);
-    // Failures surface in finish(), not as an unhandled rejection now.
+    // Failures surface in finish(), not as an unhandled rejection first.
     replay.catch(() => {});
     this.#replays.set(wire.id, replay);
   }
 
-  /**
-   * The `packetdrill` rows of `cases`' wire rows, in their order (a wire
-   * row not added yet is added now), once every script started has ended.
-   */
+  /** The `packetdrill` rows of `cases`' wire rows, in their order, once run. */
   async finish(cases: readonly ReportCase[]): Promise<LayerResult> {
-    for (const c of cases) this.add(c);
-    // Every script started ends before this returns, rows asked for or not.
-    await Promise.allSettled(
-      [...this.#replays.values()].map(async (r) => await (await r).ran),
-    );
+    for (const c of cases) this.#add(c);
     const out: LayerResult = { rows: [], scripts: [], written: [] };
     for (const c of cases) {
       if (c.layer !== "wire") continue;
@@ -201,7 +182,6 @@ export class PacketdrillReplay {
         continue;
       }
       runs.push(this.#pool.run(async () => {
-        if (this.#signal?.aborted) return 0;
         const verdict = await this.#run(g.name, g.script);
         step.status = verdict.status;
         // A skipped step's status already says so: its observation is why.
@@ -284,7 +264,7 @@ export async function packetdrillRows(
 /**
  * The rows of a kit run with its `packetdrill` rows added, each right
  * after its wire row, and the script files written (when `writeDir` is
- * given): replayed now, or by a replay already under way.
+ * given).
  *
  * @example
  * ```ts ignore
@@ -294,12 +274,9 @@ export async function packetdrillRows(
  */
 export async function addPacketdrillLayer(
   rows: readonly ReportCase[],
-  from: LayerOptions | PacketdrillReplay,
+  options: LayerOptions,
 ): Promise<{ rows: ReportCase[]; written: string[] }> {
-  const replay = from instanceof PacketdrillReplay
-    ? from
-    : new PacketdrillReplay(from);
-  const made = await replay.finish(rows);
+  const made = await new PacketdrillReplay(options).finish(rows);
   const out: ReportCase[] = [];
   for (const row of rows) {
     out.push(row);

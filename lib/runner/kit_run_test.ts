@@ -52,20 +52,18 @@ const selection = {
   narrowed: false,
 };
 
-Deno.test("runKit() replays a wire case by packetdrill while its test process still runs", async () => {
+Deno.test("runKit() replays each wire case by packetdrill once the test processes have ended", async () => {
   const record = await wireRecord();
-  const scriptStarted = Promise.withResolvers<void>();
-  const ran: string[] = [];
+  const order: string[] = [];
   const runScript = (name: string): Promise<ScriptRun> => {
-    ran.push(name);
-    scriptStarted.resolve();
+    order.push(name);
     return Promise.resolve({ status: "passed", durationMs: 2 });
   };
-  // The test process ends only once a script has started: without the
-  // overlap this would never settle (the test's own timeout would fail it).
   const run = async (r: TestRequest): Promise<TestProcess> => {
+    order.push("test process starts");
     r.onEvent?.({ kind: "record", record });
-    await scriptStarted.promise;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    order.push("test process ends");
     return processOf(record);
   };
   const { rows } = await runKit(selection, run, { jobs: 1 }, {
@@ -76,34 +74,32 @@ Deno.test("runKit() replays a wire case by packetdrill while its test process st
     `${ID} wire ${record.status}`,
     `${ID} packetdrill passed`,
   ]);
-  assertEquals(ran, [`${ID}.ipv4.pkt`, `${ID}.ipv6.pkt`]);
+  assertEquals(order, [
+    "test process starts",
+    "test process ends",
+    `${ID}.ipv4.pkt`,
+    `${ID}.ipv6.pkt`,
+  ]);
 });
 
-Deno.test("runKit() interrupted starts no further script, waits for the running one and adds no packetdrill row", async () => {
+Deno.test("runKit() interrupted runs no packetdrill script and adds no packetdrill row", async () => {
   const record = await wireRecord();
   const abort = new AbortController();
   const ran: string[] = [];
-  let ended = 0;
-  const runScript = async (name: string): Promise<ScriptRun> => {
+  const runScript = (name: string): Promise<ScriptRun> => {
     ran.push(name);
-    abort.abort(); // Ctrl-C while the first script runs
-    await new Promise((r) => setTimeout(r, 10));
-    ended++;
-    return { status: "passed", durationMs: 10 };
+    return Promise.resolve({ status: "passed", durationMs: 1 });
   };
-  const run = async (r: TestRequest): Promise<TestProcess> => {
-    r.onEvent?.({ kind: "record", record });
-    await new Promise((r) => setTimeout(r, 1));
-    return processOf(record);
+  const run = (): Promise<TestProcess> => {
+    abort.abort(); // Ctrl-C while the cases run
+    return Promise.resolve(processOf(record));
   };
   const { rows } = await runKit(
     selection,
     run,
     { jobs: 1, signal: abort.signal },
-    { kit: KIT, runScript, jobs: 1 },
+    { kit: KIT, runScript },
   );
-  assertEquals(rows.map((r) => `${r.layer} ${r.status}`), [
-    `wire ${record.status}`,
-  ]);
-  assertEquals([ran, ended], [[`${ID}.ipv4.pkt`], 1]);
+  assertEquals(rows.map((r) => r.layer), ["wire"]);
+  assertEquals(ran, []);
 });

@@ -338,12 +338,6 @@ export interface Progress {
 export interface RunSelectionOptions {
   /** Called as cases start and finish. */
   onProgress?: (p: Progress) => void;
-  /**
-   * Called with a case's row as soon as its record is in, before its test
-   * process ends (e.g. to replay a wire case while the others run). The
-   * returned row may still turn failed if `deno test` fails the test.
-   */
-  onRecord?: (row: ReportCase) => void;
   /** Aborting it (Ctrl-C) stops the test process and starts no other. */
   signal?: AbortSignal;
   /** Test processes at once (default: one per core). */
@@ -378,7 +372,7 @@ export async function runSelection(
   run: TestRunner,
   options: RunSelectionOptions = {},
 ): Promise<ReportCase[]> {
-  const { onProgress, onRecord, signal } = options;
+  const { onProgress, signal } = options;
   const jobs = options.jobs ?? (navigator.hardwareConcurrency || 1);
   const byName = new Map(selection.entries.map((e) => [testName(e), e]));
   const evidence = new Map<string, Evidence>();
@@ -406,8 +400,6 @@ export async function runSelection(
     } else if (event.kind === "record") {
       name = testName(event.record);
       status = event.record.status;
-      const entry = byName.get(name);
-      if (entry) onRecord?.(caseFromResult(event.record, entry.file));
     }
     if (name === undefined || !byName.has(name)) return;
     if (event.kind === "verdict" && !counted.has(name)) {
