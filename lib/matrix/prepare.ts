@@ -103,8 +103,9 @@ function seconds(since: number): string {
  * ```ts
  * import { assertEquals } from "@std/assert";
  * import { upToDate } from "./prepare.ts";
+ * import { INITRAMFS_RECIPE } from "./initramfs.ts";
  * const packages = [{ name: "linux-image-6.1.0-57-amd64", version: "6.1.192-3", size: 1 }];
- * const info = { packages, recipe: 2 } as Parameters<typeof upToDate>[1];
+ * const info = { packages, recipe: INITRAMFS_RECIPE } as Parameters<typeof upToDate>[1];
  * assertEquals(upToDate(packages, info), true);
  * assertEquals(upToDate(packages, { ...info, recipe: undefined }), false);
  * ```
