@@ -320,10 +320,17 @@ async function run(
       seconds(cmd.timeoutMs)
     } each; loopback networking only`,
   );
+  // Under TCG a guest's calls return tens of ms late (connect() 27-33 ms
+  // in a 6.1 and a 7.2 guest), beyond the scripts' 25 ms tolerance.
+  const packetdrillSkip = accel.name === "tcg"
+    ? "packetdrill does not run in a TCG guest: an emulated CPU returns calls later than the scripts' 25 ms timing tolerance"
+    : undefined;
   console.log(
-    packetdrill
-      ? `packetdrill: ${packetdrill} (the guests run it too)`
-      : "packetdrill: none on the host, so the guests skip its rows too",
+    !packetdrill
+      ? "packetdrill: none on the host, so the guests skip its rows too"
+      : packetdrillSkip
+      ? `packetdrill: ${packetdrill} on the host; the guests skip its rows (TCG is slower than its timing tolerance)`
+      : `packetdrill: ${packetdrill} (the guests run it too)`,
   );
   if (cmd.kitArgs.length) console.log(`kit flags: ${cmd.kitArgs.join(" ")}`);
 
@@ -375,6 +382,7 @@ async function run(
             kitArgs: cmd.kitArgs,
             kitTask: config.tasks.kit,
             ...(packetdrill ? { packetdrill } : {}),
+            ...(packetdrillSkip ? { packetdrillSkip } : {}),
           },
           accel: accel.name,
           memoryMiB: cmd.memoryMiB,

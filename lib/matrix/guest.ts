@@ -41,6 +41,11 @@ export interface GuestCommand {
    * the guest's HOME is a tmpfs).
    */
   packetdrill?: string;
+  /**
+   * Why the guest's kit must skip its packetdrill rows, if it must (TCG: an
+   * emulated CPU is slower than packetdrill's timing tolerance).
+   */
+  packetdrillSkip?: string;
 }
 
 /**
@@ -130,6 +135,9 @@ export function guestScript(c: GuestCommand): string {
     } NO_COLOR=1 DENO_NO_UPDATE_CHECK=1 DENO_NO_PROMPT=1 LANG=C.UTF-8`,
     ...(c.packetdrill
       ? [`export CLOSEWAIT_PACKETDRILL=${q(c.packetdrill)}`]
+      : []),
+    ...(c.packetdrillSkip
+      ? [`export CLOSEWAIT_PACKETDRILL_SKIP=${q(c.packetdrillSkip)}`]
       : []),
     'mkdir -p "$HOME"',
     // Guest uptime at each step, for the progress line and a slow guest.

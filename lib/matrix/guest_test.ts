@@ -59,6 +59,10 @@ Deno.test("guestScript() hands the host's packetdrill to the guest's kit, and no
       .includes("export CLOSEWAIT_PACKETDRILL='/root/.cache/closewait/pd x'"),
   );
   assert(!guestScript(command).includes("CLOSEWAIT_PACKETDRILL"));
+  assert(
+    guestScript({ ...command, packetdrillSkip: "TCG is too slow" })
+      .includes("export CLOSEWAIT_PACKETDRILL_SKIP='TCG is too slow'"),
+  );
 });
 
 Deno.test("hostPacketdrill() takes the one named, else the first cache folder with an executable packetdrill", async () => {

@@ -218,3 +218,12 @@ Deno.test(
     }
   },
 );
+
+Deno.test("runScript() skips with the reason CLOSEWAIT_PACKETDRILL_SKIP gives, running nothing", async () => {
+  const why = "packetdrill does not run in a TCG guest: too slow";
+  const run = await runScript("x.pkt", "0 close(3) = 0\n", {
+    env: { CLOSEWAIT_PACKETDRILL_SKIP: why },
+    unshare: "/nonexistent/unshare",
+  });
+  assertEquals([run.status, run.message], ["skipped", why]);
+});
