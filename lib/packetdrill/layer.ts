@@ -59,191 +59,6 @@ function worst(statuses: Status[]): Status {
   );
 }
 
-/** A wire row's replay: its packetdrill row and what it generated. */
-interface Replay {
-  row: ReportCase;
-  scripts: Generated[];
-  written: string[];
-  /** Settles when every script of the row has run. */
-  ran: Promise<void>;
-}
-
-/**
- * Replays wire rows by packetdrill: each row's scripts are generated and
- * join a pool that runs a few at a time (one per core by default);
- * {@linkcode PacketdrillReplay.finish} waits for them and gives the
- * `packetdrill` rows in the run's order.
- */
-class PacketdrillReplay {
-  #options: LayerOptions;
-  #run: (name: string, script: string) => Promise<ScriptRun>;
-  #pool: Pool;
-  #replays = new Map<string, Promise<Replay>>();
-  #folder?: Promise<void>;
-
-  constructor(options: LayerOptions) {
-    this.#options = options;
-    this.#run = options.runScript ??
-      ((name: string, script: string) =>
-        runScript(name, script, options.runOptions));
-    this.#pool = new Pool(options.jobs ?? (navigator.hardwareConcurrency || 1));
-  }
-
-  /** Starts replaying `wire` (rows of other layers, or seen before, are ignored). */
-  #add(wire: ReportCase): void {
-    if (wire.layer !== "wire" || this.#replays.has(wire.id)) return;
-    const replay = this.#replay(wire);
-    // Failures surface in finish(), not as an unhandled rejection first.
-    replay.catch(() => {});
-    this.#replays.set(wire.id, replay);
-  }
-
-  /** The `packetdrill` rows of `cases`' wire rows, in their order, once run. */
-  async finish(cases: readonly ReportCase[]): Promise<LayerResult> {
-    for (const c of cases) this.#add(c);
-    const out: LayerResult = { rows: [], scripts: [], written: [] };
-    for (const c of cases) {
-      if (c.layer !== "wire") continue;
-      const replay = await this.#replays.get(c.id)!;
-      await replay.ran;
-      out.rows.push(replay.row);
-      out.scripts.push(...replay.scripts);
-      out.written.push(...replay.written);
-    }
-    return out;
-  }
-
-  async #replay(wire: ReportCase): Promise<Replay> {
-    const options = this.#options;
-    const row: ReportCase = {
-      id: wire.id,
-      layer: "packetdrill",
-      status: "skipped",
-      summary: wire.summary,
-      timings: [],
-      steps: [],
-      ...(wire.file ? { file: wire.file } : {}),
-    };
-    const replay: Replay = {
-      row,
-      scripts: [],
-      written: [],
-      ran: Promise.resolve(),
-    };
-    if (wire.status === "skipped" && !wire.trace) {
-      row.reason = `the wire case did not run: ${wire.reason ?? "skipped"}`
-        .split("\n")[0];
-      return replay;
-    }
-    replay.scripts = scriptsForResult(
-      {
-        id: wire.id,
-        layer: "wire",
-        summary: wire.summary,
-        trace: wire.trace,
-        // The case record's transcripts, as the report row carries them.
-        transcripts: (wire as { transcripts?: HelperTranscript[] })
-          .transcripts,
-      },
-      options.kit,
-      options.platform,
-    );
-    const runs: Promise<number>[] = [];
-    for (const g of replay.scripts) {
-      const name = g.ok
-        ? g.name
-        : `${g.caseId}${g.family ? `.${g.family}` : ""}.pkt`;
-      if (!g.ok) {
-        row.steps.push({
-          step: name,
-          observed: `not generated: ${g.reason}`,
-          status: "skipped",
-        });
-        continue;
-      }
-      if (options.writeDir) {
-        const dir = options.writeDir.replace(/\/+$/, "");
-        this.#folder ??= Deno.mkdir(dir, { recursive: true });
-        await this.#folder;
-        const path = `${dir}/${g.name}`;
-        await Deno.writeTextFile(path, g.script);
-        replay.written.push(path);
-      }
-      const step: StepResult = {
-        step: name,
-        expected: "packetdrill passes",
-        observed: "not run",
-        detail: g.script,
-        status: "skipped",
-      };
-      row.steps.push(step);
-      if (options.run === false) {
-        step.observed = "not run (generated only)";
-        continue;
-      }
-      runs.push(this.#pool.run(async () => {
-        const verdict = await this.#run(g.name, g.script);
-        step.status = verdict.status;
-        // A skipped step's status already says so: its observation is why.
-        step.observed = verdict.status === "passed"
-          ? "passed"
-          : verdict.status === "skipped"
-          ? verdict.message ?? "not run"
-          : `${verdict.status}: ${verdict.message ?? ""}`;
-        if (verdict.retriedAfter) {
-          step.observed +=
-            ` (on a second run; the first: ${verdict.retriedAfter})`;
-        }
-        return verdict.durationMs;
-      }));
-    }
-    replay.ran = Promise.all(runs).then((durations) => judge(row, durations));
-    return replay;
-  }
-}
-
-/** Settles a packetdrill row from its steps, once its scripts have run. */
-function judge(row: ReportCase, durations: number[]): void {
-  if (row.steps.length === 0) {
-    // Never a pass without a script: the wire case did not run, or its
-    // capture gave nothing to replay.
-    row.reason ??= "no script was generated from the wire case's capture";
-    return;
-  }
-  row.status = worst(row.steps.map((s) => s.status));
-  const deciding = row.steps.find((s) => s.status === row.status);
-  if (row.status !== "passed" && deciding) {
-    row.step = deciding.step;
-    row.observed = deciding.observed.split("\n")[0];
-    if (deciding.expected) row.expected = deciding.expected;
-    row.reason = deciding.observed;
-  }
-  // The row's own scripts' run times, however they overlapped others.
-  row.durationMs = Math.round(durations.reduce((a, b) => a + b, 0));
-}
-
-/** At most `size` tasks at a time, started in the order they were given. */
-class Pool {
-  #free: number;
-  #waiting: (() => void)[] = [];
-
-  constructor(size: number) {
-    this.#free = Math.max(1, Math.floor(size));
-  }
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.#free > 0) this.#free--;
-    else await new Promise<void>((go) => this.#waiting.push(go));
-    try {
-      return await task();
-    } finally {
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#free++;
-    }
-  }
-}
-
 /**
  * The `packetdrill` rows of a run, from its wire rows (other rows are
  * ignored), each placed by the caller after its wire row.
@@ -258,7 +73,137 @@ export async function packetdrillRows(
   cases: readonly ReportCase[],
   options: LayerOptions,
 ): Promise<LayerResult> {
-  return await new PacketdrillReplay(options).finish(cases);
+  const run = options.runScript ??
+    ((name: string, script: string) =>
+      runScript(name, script, options.runOptions));
+  const rows: ReportCase[] = [];
+  const scripts: Generated[] = [];
+  const written: string[] = [];
+  const toRun: {
+    row: ReportCase;
+    step: StepResult;
+    name: string;
+    script: string;
+  }[] = [];
+  if (options.writeDir) await Deno.mkdir(options.writeDir, { recursive: true });
+  for (const wire of cases) {
+    if (wire.layer !== "wire") continue;
+    const row: ReportCase = {
+      id: wire.id,
+      layer: "packetdrill",
+      status: "skipped",
+      summary: wire.summary,
+      timings: [],
+      steps: [],
+      ...(wire.file ? { file: wire.file } : {}),
+    };
+    rows.push(row);
+    if (wire.status === "skipped" && !wire.trace) {
+      row.reason =
+        `the wire case did not run: ${wire.reason ?? "skipped"}`.split("\n")[0];
+      continue;
+    }
+    const generated = scriptsForResult(
+      {
+        id: wire.id,
+        layer: "wire",
+        summary: wire.summary,
+        trace: wire.trace,
+        // The case record's transcripts, as the report row carries them.
+        transcripts: (wire as { transcripts?: HelperTranscript[] })
+          .transcripts,
+      },
+      options.kit,
+      options.platform,
+    );
+    scripts.push(...generated);
+    for (const g of generated) {
+      const name = g.ok
+        ? g.name
+        : `${g.caseId}${g.family ? `.${g.family}` : ""}.pkt`;
+      if (!g.ok) {
+        row.steps.push({
+          step: name,
+          observed: `not generated: ${g.reason}`,
+          status: "skipped",
+        });
+        continue;
+      }
+      if (options.writeDir) {
+        const path = `${options.writeDir.replace(/\/+$/, "")}/${g.name}`;
+        await Deno.writeTextFile(path, g.script);
+        written.push(path);
+      }
+      const step: StepResult = {
+        step: name,
+        expected: "packetdrill passes",
+        observed: "not run",
+        detail: g.script,
+        status: "skipped",
+      };
+      row.steps.push(step);
+      if (options.run === false) {
+        step.observed = "not run (generated only)";
+        continue;
+      }
+      toRun.push({ row, step, name: g.name, script: g.script });
+    }
+  }
+  // Every script in a namespace of its own: a few at once.
+  const durations = new Map<ReportCase, number>();
+  await inPool(
+    toRun,
+    options.jobs ?? (navigator.hardwareConcurrency || 1),
+    async ({ row, step, name, script }) => {
+      const verdict = await run(name, script);
+      durations.set(row, (durations.get(row) ?? 0) + verdict.durationMs);
+      step.status = verdict.status;
+      // A skipped step's status already says so: its observation is why.
+      step.observed = verdict.status === "passed"
+        ? "passed"
+        : verdict.status === "skipped"
+        ? verdict.message ?? "not run"
+        : `${verdict.status}: ${verdict.message ?? ""}`;
+      if (verdict.retriedAfter) {
+        step.observed +=
+          ` (on a second run; the first: ${verdict.retriedAfter})`;
+      }
+    },
+  );
+  for (const row of rows) {
+    if (row.steps.length === 0) {
+      // Never a pass without a script: the wire case did not run, or its
+      // capture gave nothing to replay.
+      row.reason ??= "no script was generated from the wire case's capture";
+      continue;
+    }
+    row.status = worst(row.steps.map((s) => s.status));
+    const deciding = row.steps.find((s) => s.status === row.status);
+    if (row.status !== "passed" && deciding) {
+      row.step = deciding.step;
+      row.observed = deciding.observed.split("\n")[0];
+      if (deciding.expected) row.expected = deciding.expected;
+      row.reason = deciding.observed;
+    }
+    // The row's own scripts' run times, however they overlapped others.
+    row.durationMs = Math.round(durations.get(row) ?? 0);
+  }
+  return { rows, scripts, written };
+}
+
+/** Runs `work` on every item, at most `size` at a time, in item order. */
+async function inPool<T>(
+  items: readonly T[],
+  size: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(size, items.length)) }, worker),
+  );
 }
 
 /**
@@ -276,7 +221,7 @@ export async function addPacketdrillLayer(
   rows: readonly ReportCase[],
   options: LayerOptions,
 ): Promise<{ rows: ReportCase[]; written: string[] }> {
-  const made = await new PacketdrillReplay(options).finish(rows);
+  const made = await packetdrillRows(rows, options);
   const out: ReportCase[] = [];
   for (const row of rows) {
     out.push(row);
